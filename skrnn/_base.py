@@ -1,0 +1,433 @@
+"""The estimator behind RNNForecaster, LSTMForecaster and GRUForecaster."""
+
+import contextlib
+from numbers import Integral, Real
+
+import keras
+import numpy as np
+from sklearn.metrics import r2_score
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted
+
+from skrnn._compile import resolve_loss, resolve_optimizer
+from skrnn._inference import make_predict_function
+from skrnn._model import build_model
+from skrnn._scaling import NORMALIZE_MODES, fit_scaling, resolve_normalize
+from skrnn._scikeras_compat import KerasRegressorBase, route_params, unflatten_params
+
+
+@contextlib.contextmanager
+def _restore_on_failure(estimator):
+    """Put ``estimator`` back as it was if the block raises (or is interrupted).
+
+    ``fit`` only ever replaces attributes, never mutates them in place, so a
+    shallow copy of ``__dict__`` is a full snapshot.
+    """
+    saved = dict(vars(estimator))
+    try:
+        yield
+    except BaseException:
+        vars(estimator).clear()
+        vars(estimator).update(saved)
+        raise
+
+
+def _positive_int_tuple(value, name):
+    """``units``-like parameters: an int or a non-empty sequence of ints >= 1."""
+    values = (value,) if isinstance(value, Integral) else tuple(value)
+    if not all(
+        isinstance(v, Integral) and not isinstance(v, bool) and v >= 1 for v in values
+    ):
+        raise ValueError(
+            f"{name} must be a positive int or a tuple of positive ints, got {value!r}."
+        )
+    return tuple(int(v) for v in values)
+
+
+class BaseRecurrentForecaster(KerasRegressorBase):
+    """Shared implementation of the recurrent forecasters.
+
+    Subclasses set ``_cell`` to a Keras recurrent layer class and write the
+    docstring; everything else lives here.
+    """
+
+    _cell = None
+
+    _parameter_constraints = {
+        "units": [Interval(Integral, 1, None, closed="left"), tuple, list],
+        "bidirectional": ["boolean"],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "recurrent_dropout": [Interval(Real, 0, 1, closed="left")],
+        "conv_filters": [None, Interval(Integral, 1, None, closed="left")],
+        "kernel_size": [Interval(Integral, 1, None, closed="left")],
+        "dense_units": [tuple, list],
+        "normalize": [StrOptions(set(NORMALIZE_MODES)), None],
+        "output_scale": [Interval(Real, 0, None, closed="neither")],
+        "preprocessing": [None, callable],
+        "postprocessing": [None, callable],
+        "loss": [str, callable],
+        "optimizer": [str, callable, keras.optimizers.Optimizer],
+        "learning_rate": [None, Interval(Real, 0, None, closed="neither")],
+        "metrics": [None, list, tuple],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "early_stopping": ["boolean"],
+        "patience": [Interval(Integral, 0, None, closed="left")],
+        "shuffle": ["boolean"],
+        "missing": [StrOptions({"skip", "raise"})],
+        "callbacks": [None, list, keras.callbacks.Callback],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        units=32,
+        *,
+        bidirectional=False,
+        dropout=0.0,
+        recurrent_dropout=0.0,
+        conv_filters=None,
+        kernel_size=3,
+        dense_units=(),
+        normalize="auto",
+        output_scale=1.0,
+        preprocessing=None,
+        postprocessing=None,
+        loss="huber",
+        optimizer="adam",
+        learning_rate=None,
+        metrics=None,
+        batch_size=32,
+        epochs=100,
+        validation_fraction=0.1,
+        early_stopping=True,
+        patience=10,
+        shuffle=True,
+        missing="skip",
+        callbacks=None,
+        random_state=None,
+        verbose=0,
+        **routed_params,
+    ):
+        self.units = units
+        self.bidirectional = bidirectional
+        self.dropout = dropout
+        self.recurrent_dropout = recurrent_dropout
+        self.conv_filters = conv_filters
+        self.kernel_size = kernel_size
+        self.dense_units = dense_units
+        self.normalize = normalize
+        self.output_scale = output_scale
+        self.preprocessing = preprocessing
+        self.postprocessing = postprocessing
+        self.loss = loss
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.metrics = metrics
+        self.batch_size = batch_size
+        self.epochs = epochs
+        self.validation_fraction = validation_fraction
+        self.early_stopping = early_stopping
+        self.patience = patience
+        self.shuffle = shuffle
+        self.missing = missing
+        self.callbacks = callbacks
+        self.random_state = random_state
+        self.verbose = verbose
+        self._set_routed_params(routed_params)
+
+    # ------------------------------------------------------------------ fit
+
+    def fit(self, X, y, sample_weight=None):
+        """Train a freshly initialised model on windows ``X`` and targets ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, timesteps, n_features) or \
+                (n_samples, timesteps)
+            Input windows; 2-D ``X`` holds univariate windows. Windows that
+            contain NaN are skipped (see ``missing``).
+        y : array-like of shape (n_samples,), (n_samples, n_outputs) or \
+                (n_samples, horizon, n_targets)
+            Targets. Rows that contain NaN are skipped.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each window in the loss.
+
+        Returns
+        -------
+        self : object
+            The fitted forecaster.
+        """
+        self._validate_params()
+        with _restore_on_failure(self):
+            X, y, sample_weight = self._initialize(X, y, sample_weight)
+            self._train(X, y, sample_weight, epochs=self.epochs)
+        return self
+
+    def partial_fit(self, X, y, sample_weight=None):
+        """Train for one more epoch on ``X, y``, keeping the current weights.
+
+        The first call initialises the model as :meth:`fit` does, including
+        its scaling statistics; later calls keep them.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, timesteps, n_features) or \
+                (n_samples, timesteps)
+            Input windows with the shape seen in the first call.
+        y : array-like
+            Targets with the shape seen in the first call.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each window in the loss.
+
+        Returns
+        -------
+        self : object
+            The updated forecaster.
+        """
+        if not hasattr(self, "model_"):
+            self._validate_params()
+        with _restore_on_failure(self):
+            if hasattr(self, "model_"):
+                X, y, sample_weight = self._prepare(X, y, sample_weight, reset=False)
+            else:
+                X, y, sample_weight = self._initialize(X, y, sample_weight)
+            self._train(X, y, sample_weight, epochs=1, initial_epoch=self.n_iter_)
+        return self
+
+    def _initialize(self, X, y, sample_weight=None):
+        """Validate the data, learn the scaling and build a compiled model.
+
+        Used by :meth:`fit`, the first :meth:`partial_fit` and scikeras's
+        ``initialize``. Returns the windows and targets to train on.
+        """
+        units = _positive_int_tuple(self.units, "units")
+        dense_units = (
+            ()
+            if not self.dense_units
+            else _positive_int_tuple(self.dense_units, "dense_units")
+        )
+        X, y, sample_weight = self._prepare(X, y, sample_weight, reset=True)
+        self._random_state = self._seed()
+        n_train = len(X) - self._n_validation(len(X))
+        self.normalize_ = resolve_normalize(self.normalize, X.shape[2])
+        scaling = fit_scaling(
+            self.normalize_, self._preprocess(X[:n_train]), y[:n_train]
+        )
+        model = build_model(
+            cell=self._cell,
+            input_shape=self.input_shape_,
+            n_outputs=self.n_outputs_,
+            units=units,
+            bidirectional=self.bidirectional,
+            dropout=self.dropout,
+            recurrent_dropout=self.recurrent_dropout,
+            conv_filters=self.conv_filters,
+            kernel_size=self.kernel_size,
+            dense_units=dense_units,
+            scaling=scaling,
+            output_scale=self.output_scale,
+            preprocessing=self.preprocessing,
+            postprocessing=self.postprocessing,
+            seed=self._random_state,
+        )
+        model.compile(**self._get_compile_kwargs())
+        self.model_ = model
+        self._predict_function = make_predict_function(model)
+        return X, y, sample_weight
+
+    def _prepare(self, X, y, sample_weight, *, reset):
+        """Validated float32 windows, 2-D targets and weights of complete rows."""
+        X, y = self._validate_data(X, y, reset=reset)
+        X = self._as_windows(X, reset=reset)
+        if reset:
+            self.target_shape_ = y.shape[1:]
+        elif y.shape[1:] != self.target_shape_:
+            raise ValueError(
+                f"y has rows of shape {y.shape[1:]}, but {type(self).__name__} "
+                f"was fitted on rows of shape {self.target_shape_}."
+            )
+        y = y.reshape(len(y), -1)
+        if reset:
+            self.n_outputs_ = y.shape[1]
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, X)
+        complete = ~(np.isnan(X).any(axis=(1, 2)) | np.isnan(y).any(axis=1))
+        n_skipped = int(len(X) - complete.sum())
+        if n_skipped and self.missing == "raise":
+            raise ValueError(
+                f"{n_skipped} of {len(X)} samples have NaN in their window or "
+                "target. Drop or fill them, or set missing='skip' to skip them."
+            )
+        if not complete.any():
+            raise ValueError(
+                f"All {len(X)} samples have NaN in their window or target; "
+                "there is nothing to train on."
+            )
+        self.n_samples_skipped_ = n_skipped
+        X, y = X[complete].astype(np.float32), y[complete].astype(np.float32)
+        if sample_weight is not None:
+            sample_weight = sample_weight[complete].astype(np.float32)
+        return X, y, sample_weight
+
+    def _as_windows(self, X, *, reset):
+        """3-D windows from validated 2-D (univariate) or 3-D ``X``."""
+        windows = X[:, :, np.newaxis] if X.ndim == 2 else X
+        if reset:
+            self.input_shape_ = windows.shape[1:]
+        elif windows.shape[1:] != self.input_shape_:
+            raise ValueError(
+                f"X has windows of {windows.shape[1]} time steps x "
+                f"{windows.shape[2]} features, but {type(self).__name__} was "
+                f"fitted on {self.input_shape_[0]} x {self.input_shape_[1]}."
+            )
+        return windows
+
+    def _n_validation(self, n_samples):
+        """Size of the time-ordered validation tail."""
+        n_validation = int(self.validation_fraction * n_samples)
+        return n_validation if n_validation < n_samples else 0
+
+    def _seed(self):
+        """An int seed from ``random_state`` (a fresh one when it is None)."""
+        if isinstance(self.random_state, Integral):
+            return int(self.random_state)
+        if self.random_state is None:
+            return None
+        return int(check_random_state(self.random_state).randint(2**31 - 1))
+
+    def _preprocess(self, X):
+        """``X`` as the scaling layers see it, after ``preprocessing``."""
+        if self.preprocessing is None:
+            return X
+        return keras.ops.convert_to_numpy(
+            self.preprocessing(keras.ops.convert_to_tensor(X))
+        )
+
+    def _get_compile_kwargs(self):
+        """Keras ``compile`` arguments, with scikeras's parameter routing.
+
+        ``optimizer__*``, ``loss__*`` and ``metrics__*`` parameters go to the
+        optimizer, loss and metrics; ``compile__*`` to ``Model.compile``.
+        """
+        params = self.get_params()
+
+        def routed(destination):
+            return route_params(params, destination, pass_filter=set(), strict=False)
+
+        optimizer_params = routed("optimizer")
+        if self.learning_rate is not None:
+            optimizer_params.setdefault("learning_rate", self.learning_rate)
+        return {
+            "optimizer": resolve_optimizer(self.optimizer, optimizer_params),
+            "loss": unflatten_params(resolve_loss(self.loss), routed("loss")),
+            "metrics": None
+            if self.metrics is None
+            else unflatten_params(list(self.metrics), routed("metrics")),
+            **routed("compile"),
+        }
+
+    def _train(self, X, y, sample_weight, *, epochs, initial_epoch=0):
+        """Fit ``model_`` on the head of ``X, y``, validating on the tail."""
+        n_validation = self._n_validation(len(X))
+        n_train = len(X) - n_validation
+        fit_kwargs = {}
+        if n_validation:
+            fit_kwargs["validation_data"] = (X[n_train:], y[n_train:])
+        self._initialize_callbacks()
+        if self.early_stopping:
+            self._fit_callbacks.append(
+                keras.callbacks.EarlyStopping(
+                    monitor="val_loss" if n_validation else "loss",
+                    patience=self.patience,
+                    restore_best_weights=True,
+                )
+            )
+        try:
+            self._fit_keras_model(
+                X[:n_train],
+                y[:n_train],
+                sample_weight=None
+                if sample_weight is None
+                else sample_weight[:n_train],
+                warm_start=initial_epoch > 0,
+                epochs=epochs,
+                initial_epoch=initial_epoch,
+                **fit_kwargs,
+            )
+        finally:
+            # The callbacks hold the model; they are not part of the fitted state.
+            del self._fit_callbacks, self._predict_callbacks
+        self.history_ = dict(self.history_)
+        self.n_iter_ = len(self.history_["loss"])
+
+    # -------------------------------------------------------------- predict
+
+    def predict(self, X):
+        """Predict the targets of windows ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, timesteps, n_features) or \
+                (n_samples, timesteps)
+            Input windows shaped as in :meth:`fit`.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples, \\*target_shape_)
+            Predictions, float64. Rows whose window contains NaN are NaN.
+        """
+        check_is_fitted(self)
+        X, _ = self._validate_data(X, reset=False)
+        X = self._as_windows(X, reset=False)
+        complete = ~np.isnan(X).any(axis=(1, 2))
+        y_pred = np.full((len(X), self.n_outputs_), np.nan)
+        if complete.any():
+            y_pred[complete] = self._predict_function(X[complete].astype(np.float32))
+        return y_pred.reshape(len(X), *self.target_shape_)
+
+    def score(self, X, y, sample_weight=None):
+        """:math:`R^2` of the predictions, over rows where ``y`` and the
+        prediction are both known.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, timesteps, n_features) or \
+                (n_samples, timesteps)
+            Input windows.
+        y : array-like
+            True targets, shaped as in :meth:`fit`.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            :math:`R^2`, averaged uniformly over outputs.
+        """
+        y_pred = self.predict(X).reshape(len(X), -1)
+        y = self._check_target(y).reshape(len(y_pred), -1)
+        known = ~(np.isnan(y).any(axis=1) | np.isnan(y_pred).any(axis=1))
+        if sample_weight is not None:
+            sample_weight = np.asarray(sample_weight)[known]
+        return r2_score(y[known], y_pred[known], sample_weight=sample_weight)
+
+    # ------------------------------------------------------------- plumbing
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        state.pop("_predict_function", None)
+        return state
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if "model_" in state:
+            self._predict_function = make_predict_function(self.model_)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        return tags

@@ -1,0 +1,216 @@
+"""The concrete forecasters: one recurrent cell each, everything else shared."""
+
+import keras
+
+from skrnn._base import BaseRecurrentForecaster
+
+_PARAMETERS = """
+    Parameters
+    ----------
+    units : int or tuple of int, default=32
+        Units of the recurrent layer, or of each layer of a stack, first to
+        last: ``(40, 40)`` is two stacked layers of 40 units.
+    bidirectional : bool, default=False
+        Wrap each recurrent layer in ``keras.layers.Bidirectional``.
+    dropout : float in [0, 1), default=0.0
+        Dropout on the inputs of each recurrent layer.
+    recurrent_dropout : float in [0, 1), default=0.0
+        Dropout on the recurrent state of each recurrent layer.
+    conv_filters : int or None, default=None
+        If set, a causal ``Conv1D`` with this many filters (ReLU) reads the
+        windows before the recurrent layers.
+    kernel_size : int, default=3
+        Kernel size of that ``Conv1D``.
+    dense_units : tuple of int, default=()
+        Hidden ``Dense`` (ReLU) layers between the recurrent stack and the
+        linear output layer.
+    normalize : {{"auto", "global", "last"}} or None, default="auto"
+        Scaling built into the model, learned on the training windows:
+
+        - ``"global"``: standardise each input feature and each output with
+          their training mean and standard deviation;
+        - ``"last"``: subtract each window's last observed value and add it
+          back to the outputs (scaled by the typical step size), which
+          handles trends and level shifts; needs one input feature or one
+          target per input feature;
+        - ``"auto"``: ``"last"`` for univariate windows, else ``"global"``;
+        - ``None``: no scaling, as in a plain Keras model.
+    output_scale : float, default=1.0
+        Multiply the output layer's values by this, like the course's
+        ``Lambda(lambda x: x * 100.0)``. Applied before the output
+        unscaling of ``normalize``.
+    preprocessing : callable or None, default=None
+        ``f(windows) -> windows`` applied as a ``keras.layers.Lambda`` to the
+        input windows, before any scaling. Use ``keras.ops`` inside.
+    postprocessing : callable or None, default=None
+        ``f(outputs) -> outputs`` applied as a ``keras.layers.Lambda`` to the
+        model's outputs, last.
+    loss : str, keras.losses.Loss or callable, default="huber"
+        Training loss. Names: ``"huber"``, ``"mse"``, ``"mae"``,
+        ``"log_cosh"``, ... Options are routed: ``loss__delta=2.0``.
+    optimizer : str, keras.optimizers.Optimizer or its class, default="adam"
+        Optimizer. Options are routed: ``optimizer__momentum=0.9``. An
+        instance is copied for each fit, never reused.
+    learning_rate : float or None, default=None
+        Learning rate of the optimizer; ``None`` keeps the optimizer's own
+        (0.001 for Adam). ``optimizer__learning_rate`` takes precedence.
+    metrics : list or None, default=None
+        Keras metrics recorded in ``history_`` (e.g. ``["mae"]``).
+    batch_size : int, default=32
+        Windows per gradient step.
+    epochs : int, default=100
+        Maximum number of passes over the training windows.
+    validation_fraction : float in [0, 1), default=0.1
+        Fraction of the windows, taken from the end (the most recent ones,
+        never shuffled into training), held out to monitor training and to
+        stop early. ``0`` (or too few windows) monitors the training loss.
+    early_stopping : bool, default=True
+        Stop when the monitored loss has not improved for ``patience``
+        epochs and restore the weights of the best epoch.
+    patience : int, default=10
+        Epochs without improvement before stopping early.
+    shuffle : bool, default=True
+        Shuffle the training windows (not the validation tail) each epoch.
+    missing : {{"skip", "raise"}}, default="skip"
+        What ``fit`` does with windows or targets that contain NaN: skip
+        them (``n_samples_skipped_`` counts them) or raise a ``ValueError``.
+        ``predict`` returns NaN for windows with NaN either way.
+    callbacks : list of keras.callbacks.Callback or None, default=None
+        Extra Keras callbacks for training.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the weights, dropout and shuffling: the same int gives the same
+        predictions, in any process. ``None`` gives a different fit each time.
+    verbose : int, default=0
+        Keras progress output: 0 silent, 1 progress bar, 2 one line per epoch.
+    **routed_params : dict
+        scikeras-style routed parameters: ``optimizer__*``, ``loss__*``,
+        ``metrics__*``, ``callbacks__*``, ``compile__*`` (for
+        ``Model.compile``) and ``fit__*`` (for ``Model.fit``).
+
+    Attributes
+    ----------
+    model_ : keras.Model
+        The trained Keras model, scaling layers included: it maps windows to
+        flattened predictions on its own.
+    history_ : dict of str to list of float
+        Loss (and metrics) per epoch, with ``val_`` entries when a
+        validation tail was used.
+    n_iter_ : int
+        Number of epochs trained.
+    normalize_ : {{"global", "last"}} or None
+        The normalisation used (``"auto"`` resolved).
+    n_features_in_ : int
+        ``X.shape[1]`` for 2-D ``X``; the feature axis ``X.shape[2]`` for
+        3-D ``X``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names of a 2-D DataFrame ``X``, if they are all strings.
+    input_shape_ : tuple of int
+        ``(timesteps, n_features)`` of the windows the model reads.
+    target_shape_ : tuple of int
+        Shape of one target row: ``()`` for 1-D ``y``.
+    n_outputs_ : int
+        Number of values predicted per window.
+    n_samples_skipped_ : int
+        Samples skipped in the last fit because of NaN.
+"""
+
+
+class RNNForecaster(BaseRecurrentForecaster):
+    __doc__ = (
+        """Forecast time series with stacked ``SimpleRNN`` layers.
+
+    A scikit-learn regressor around a Keras model: recurrent layers read the
+    windows, a ``Dense`` layer predicts the next value(s), and the scaling
+    is built into the model.
+"""
+        + _PARAMETERS.format()
+        + """
+    See Also
+    --------
+    LSTMForecaster : Long short-term memory cells.
+    GRUForecaster : Gated recurrent units.
+
+    Examples
+    --------
+    The course's SimpleRNN, two layers of 40 units with the output scaled
+    by 100, trained with Huber loss and SGD with momentum:
+
+    >>> import numpy as np
+    >>> from skrnn import RNNForecaster, make_windows
+    >>> series = np.sin(np.arange(300) / 10)
+    >>> X, y = make_windows(series, window=20)
+    >>> model = RNNForecaster(
+    ...     units=(40, 40), normalize=None, output_scale=100.0,
+    ...     optimizer="sgd", learning_rate=1e-5, optimizer__momentum=0.9,
+    ...     epochs=2, random_state=0,
+    ... ).fit(X, y)
+    >>> model.predict(X[:3]).shape
+    (3,)
+    """
+    )
+
+    _cell = keras.layers.SimpleRNN
+
+
+class LSTMForecaster(BaseRecurrentForecaster):
+    __doc__ = (
+        """Forecast time series with stacked ``LSTM`` layers.
+
+    A scikit-learn regressor around a Keras model: long short-term memory
+    layers read the windows, a ``Dense`` layer predicts the next value(s),
+    and the scaling is built into the model.
+"""
+        + _PARAMETERS.format()
+        + """
+    See Also
+    --------
+    RNNForecaster : Simple recurrent cells.
+    GRUForecaster : Gated recurrent units.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrnn import LSTMForecaster, make_windows
+    >>> series = np.sin(np.arange(300) / 10)
+    >>> X, y = make_windows(series, window=20)
+    >>> model = LSTMForecaster(units=16, epochs=20, random_state=0).fit(X, y)
+    >>> error = np.abs(model.predict(X) - y).mean()
+    >>> naive = np.abs(X[:, -1, 0] - y).mean()
+    >>> bool(error < naive)
+    True
+    """
+    )
+
+    _cell = keras.layers.LSTM
+
+
+class GRUForecaster(BaseRecurrentForecaster):
+    __doc__ = (
+        """Forecast time series with stacked ``GRU`` layers.
+
+    A scikit-learn regressor around a Keras model: gated recurrent units
+    read the windows, a ``Dense`` layer predicts the next value(s), and the
+    scaling is built into the model.
+"""
+        + _PARAMETERS.format()
+        + """
+    See Also
+    --------
+    RNNForecaster : Simple recurrent cells.
+    LSTMForecaster : Long short-term memory cells.
+
+    Examples
+    --------
+    A bidirectional GRU predicting the next 3 steps of a series:
+
+    >>> import numpy as np
+    >>> from skrnn import GRUForecaster, make_windows
+    >>> series = np.sin(np.arange(300) / 10)
+    >>> X, y = make_windows(series, window=20, horizon=3)
+    >>> model = GRUForecaster(bidirectional=True, epochs=2, random_state=0)
+    >>> model.fit(X, y).predict(X[:2]).shape
+    (2, 3)
+    """
+    )
+
+    _cell = keras.layers.GRU

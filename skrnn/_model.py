@@ -1,0 +1,150 @@
+"""Build the Keras model behind a forecaster from plain parameters.
+
+Only Keras layers and ``keras.ops`` are used, so every Keras backend
+(TensorFlow, JAX, PyTorch) builds and trains the same model.
+"""
+
+import keras
+import numpy as np
+
+
+class SeedSequence:
+    """Hand out one explicit seed per layer, all derived from ``seed``.
+
+    Keras initializers with ``seed=None`` draw from Python's global random
+    state, which differs between worker processes; explicit seeds make a
+    fit reproducible wherever it runs.
+    """
+
+    def __init__(self, seed):
+        self._rng = np.random.RandomState(seed)
+
+    def __call__(self):
+        return int(self._rng.randint(np.iinfo(np.int32).max))
+
+
+def _recurrent_layer(
+    cell,
+    units,
+    *,
+    return_sequences,
+    dropout,
+    recurrent_dropout,
+    seeds,
+    name,
+    go_backwards=False,
+):
+    return cell(
+        units,
+        return_sequences=return_sequences,
+        dropout=dropout,
+        recurrent_dropout=recurrent_dropout,
+        kernel_initializer=keras.initializers.GlorotUniform(seed=seeds()),
+        recurrent_initializer=keras.initializers.Orthogonal(seed=seeds()),
+        seed=seeds(),
+        go_backwards=go_backwards,
+        name=name,
+    )
+
+
+def build_model(
+    *,
+    cell,
+    input_shape,
+    n_outputs,
+    units,
+    bidirectional=False,
+    dropout=0.0,
+    recurrent_dropout=0.0,
+    conv_filters=None,
+    kernel_size=3,
+    dense_units=(),
+    scaling,
+    output_scale=1.0,
+    preprocessing=None,
+    postprocessing=None,
+    seed=None,
+):
+    """Build an uncompiled forecasting model.
+
+    The layers run in this order: ``preprocessing`` (Lambda), input scaling,
+    an optional causal ``Conv1D``, the recurrent stack (each layer optionally
+    ``Bidirectional``), hidden ``Dense`` layers, the linear ``Dense`` output,
+    ``output_scale`` (``Rescaling``), output unscaling and
+    ``postprocessing`` (Lambda).
+
+    Parameters
+    ----------
+    cell : type
+        ``keras.layers.SimpleRNN``, ``LSTM`` or ``GRU``.
+    input_shape : tuple of int
+        ``(timesteps, n_features)`` of one window.
+    n_outputs : int
+        Width of the output layer.
+    units : tuple of int
+        Units of each recurrent layer, first to last.
+    scaling : Scaling
+        Learned normalisation, see :func:`skrnn._scaling.fit_scaling`.
+    seed : int or None
+        Seed from which every layer's seed is derived.
+    **others
+        See the forecasters' parameters of the same names.
+
+    Returns
+    -------
+    keras.Model
+        Maps ``(batch, timesteps, n_features)`` to ``(batch, n_outputs)``.
+    """
+    seeds = SeedSequence(seed)
+    inputs = keras.Input(shape=input_shape, name="windows")
+    windows = inputs
+    if preprocessing is not None:
+        windows = keras.layers.Lambda(preprocessing, name="preprocessing")(windows)
+    x = scaling.scale_inputs(windows)
+    if conv_filters is not None:
+        x = keras.layers.Conv1D(
+            conv_filters,
+            kernel_size,
+            padding="causal",
+            activation="relu",
+            kernel_initializer=keras.initializers.GlorotUniform(seed=seeds()),
+            name="conv1d",
+        )(x)
+    for i, n_units in enumerate(units):
+        options = {
+            "return_sequences": i < len(units) - 1,
+            "dropout": dropout,
+            "recurrent_dropout": recurrent_dropout,
+            "seeds": seeds,
+        }
+        layer = _recurrent_layer(cell, n_units, name=f"recurrent_{i}", **options)
+        if bidirectional:
+            backward = _recurrent_layer(
+                cell,
+                n_units,
+                name=f"recurrent_{i}_backward",
+                go_backwards=True,
+                **options,
+            )
+            layer = keras.layers.Bidirectional(
+                layer, backward_layer=backward, name=f"bidirectional_{i}"
+            )
+        x = layer(x)
+    for i, n_units in enumerate(dense_units):
+        x = keras.layers.Dense(
+            n_units,
+            activation="relu",
+            kernel_initializer=keras.initializers.GlorotUniform(seed=seeds()),
+            name=f"dense_{i}",
+        )(x)
+    x = keras.layers.Dense(
+        n_outputs,
+        kernel_initializer=keras.initializers.GlorotUniform(seed=seeds()),
+        name="output",
+    )(x)
+    if output_scale != 1.0:
+        x = keras.layers.Rescaling(output_scale, name="output_scale")(x)
+    outputs = scaling.unscale_outputs(x, windows)
+    if postprocessing is not None:
+        outputs = keras.layers.Lambda(postprocessing, name="postprocessing")(outputs)
+    return keras.Model(inputs, outputs, name=f"{cell.__name__.lower()}_forecaster")

@@ -1,0 +1,128 @@
+"""scikeras's ``BaseWrapper``, made right for scikit-learn >= 1.6.
+
+scikeras 0.13 predates scikit-learn 1.6, and under the current releases it:
+
+- lists ``RegressorMixin`` right of the wrapper, so ``is_regressor()`` is
+  false and the regressor tags are lost;
+- declares its tags in ``_more_tags``, which scikit-learn no longer reads;
+- sets ``n_features_in_`` to ``X.shape[1]``, the number of time steps, for
+  3-D input;
+- turns every public attribute into a parameter and prints a tab-separated
+  ``repr``.
+
+skrnn reaches scikeras only through this module: it keeps scikeras's
+parameter routing (``optimizer__momentum=0.9``, ``loss__delta=2.0``,
+``fit__shuffle=False``, ``callbacks=...``) and fixes the rest, so that
+replacing scikeras means rewriting this file alone.
+"""
+
+import numpy as np
+from scikeras._utils import route_params, unflatten_params
+from scikeras.wrappers import BaseWrapper
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.utils import check_array, check_consistent_length, get_tags
+from sklearn.utils.validation import validate_data
+
+__all__ = ["KerasRegressorBase", "route_params", "unflatten_params"]
+
+
+class KerasRegressorBase(RegressorMixin, BaseWrapper):
+    """A scikeras ``BaseWrapper`` regressor that follows scikit-learn >= 1.6.
+
+    Subclasses declare their parameters in ``__init__`` as scikit-learn
+    requires, take ``**routed_params`` for scikeras-style routed parameters
+    and pass them to :meth:`_set_routed_params`.
+    """
+
+    # scikeras routes "<prefix>__<name>" parameters to these destinations.
+    _routing_prefixes = BaseWrapper._routing_prefixes | {"callbacks"}
+
+    def _set_routed_params(self, routed_params):
+        """Store ``prefix__name=value`` parameters; refuse anything else."""
+        for name in routed_params:
+            prefix, sep, _ = name.partition("__")
+            if not sep or prefix not in self._routing_prefixes:
+                raise TypeError(
+                    f"{type(self).__name__}.__init__() got an unexpected keyword "
+                    f"argument {name!r}. Routed parameters start with one of "
+                    f"{sorted(p + '__' for p in self._routing_prefixes)}."
+                )
+        vars(self).update(routed_params)
+
+    def _get_param_names(self):
+        """The ``__init__`` parameters, then the routed parameters set so far."""
+        declared = BaseEstimator._get_param_names.__func__(type(self))
+        routed = sorted(
+            name
+            for name in vars(self)
+            if name.partition("__")[0] in self._routing_prefixes and "__" in name
+        )
+        return [*declared, *routed]
+
+    __repr__ = BaseEstimator.__repr__
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        tags.target_tags.multi_output = True
+        # A few epochs on a few samples cannot promise a good score.
+        tags.regressor_tags.poor_score = True
+        return tags
+
+    def _validate_data(self, X, y=None, *, reset=False):
+        """Validate 2-D or 3-D ``X`` (and ``y``), setting ``n_features_in_``.
+
+        ``n_features_in_`` is ``X.shape[1]`` for 2-D input, as scikit-learn
+        expects, and the feature axis ``X.shape[2]`` for 3-D input.
+        """
+        finite = "allow-nan" if get_tags(self).input_tags.allow_nan else True
+        X_params = {
+            "allow_nd": True,
+            "ensure_2d": False,
+            "dtype": np.float64,
+            "ensure_all_finite": finite,
+        }
+        if y is None and not reset:
+            X = validate_data(self, X, reset=False, **X_params)
+        else:
+            y_params = {**X_params, "ensure_2d": False}
+            # ensure_2d=False also stops validate_data's own n_features_in_.
+            X, y = validate_data(
+                self,
+                X,
+                y,
+                reset=reset,
+                validate_separately=(X_params, y_params),
+                ensure_2d=False,
+            )
+            check_consistent_length(X, y)
+        if X.ndim not in (2, 3):
+            raise ValueError(
+                f"Expected 2D array (n_samples, timesteps) or 3D array (n_samples, "
+                f"timesteps, n_features) for X, got {X.ndim}D array of shape "
+                f"{X.shape} instead. Use skrnn.make_windows or "
+                "SlidingWindowTransformer to cut a series into windows."
+            )
+        n_features = X.shape[-1]
+        if reset:
+            self.n_features_in_ = n_features
+        elif n_features != self.n_features_in_:
+            axis = "columns" if X.ndim == 2 else "features (last axis)"
+            raise ValueError(
+                f"X has {n_features} features, but {type(self).__name__} is "
+                f"expecting {self.n_features_in_} features as input: pass X "
+                f"with the {axis} it was fitted on."
+            )
+        return X, y
+
+    @staticmethod
+    def _check_target(y):
+        """Validate ``y`` on its own (for ``score``)."""
+        return check_array(
+            y,
+            ensure_2d=False,
+            allow_nd=True,
+            dtype=np.float64,
+            input_name="y",
+            ensure_all_finite="allow-nan",
+        )
