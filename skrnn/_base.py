@@ -162,6 +162,7 @@ class BaseRecurrentForecaster(KerasRegressorBase):
             The fitted forecaster.
         """
         self._validate_params()
+        self._check_routed_params()
         with _restore_on_failure(self):
             X, y, sample_weight = self._initialize(X, y, sample_weight)
             self._train(X, y, sample_weight, epochs=self.epochs)
@@ -188,14 +189,17 @@ class BaseRecurrentForecaster(KerasRegressorBase):
         self : object
             The updated forecaster.
         """
-        if not hasattr(self, "model_"):
+        initialized = hasattr(self, "model_")
+        if not initialized:
             self._validate_params()
+            self._check_routed_params()
         with _restore_on_failure(self):
-            if hasattr(self, "model_"):
+            if initialized:
                 X, y, sample_weight = self._prepare(X, y, sample_weight, reset=False)
             else:
                 X, y, sample_weight = self._initialize(X, y, sample_weight)
-            self._train(X, y, sample_weight, epochs=1, initial_epoch=self.n_iter_)
+            initial_epoch = getattr(self, "n_iter_", 0)
+            self._train(X, y, sample_weight, epochs=1, initial_epoch=initial_epoch)
         return self
 
     def _initialize(self, X, y, sample_weight=None):
@@ -418,7 +422,8 @@ class BaseRecurrentForecaster(KerasRegressorBase):
     # ------------------------------------------------------------- plumbing
 
     def __getstate__(self):
-        state = super().__getstate__()
+        # object.__getstate__ returns the live __dict__: copy before removing.
+        state = dict(super().__getstate__())
         state.pop("_predict_function", None)
         return state
 

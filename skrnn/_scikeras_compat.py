@@ -38,15 +38,11 @@ class KerasRegressorBase(RegressorMixin, BaseWrapper):
     _routing_prefixes = BaseWrapper._routing_prefixes | {"callbacks"}
 
     def _set_routed_params(self, routed_params):
-        """Store ``prefix__name=value`` parameters; refuse anything else."""
-        for name in routed_params:
-            prefix, sep, _ = name.partition("__")
-            if not sep or prefix not in self._routing_prefixes:
-                raise TypeError(
-                    f"{type(self).__name__}.__init__() got an unexpected keyword "
-                    f"argument {name!r}. Routed parameters start with one of "
-                    f"{sorted(p + '__' for p in self._routing_prefixes)}."
-                )
+        """Store ``prefix__name=value`` parameters given to ``__init__``.
+
+        They are accepted as they are, as scikit-learn requires of
+        ``__init__``, and checked by :meth:`_check_routed_params` in ``fit``.
+        """
         vars(self).update(routed_params)
 
     def _get_param_names(self):
@@ -55,9 +51,26 @@ class KerasRegressorBase(RegressorMixin, BaseWrapper):
         routed = sorted(
             name
             for name in vars(self)
-            if name.partition("__")[0] in self._routing_prefixes and "__" in name
+            if name not in declared
+            and not name.startswith("_")
+            and not name.endswith("_")
         )
         return [*declared, *routed]
+
+    def _check_routed_params(self):
+        """Refuse extra parameters that scikeras cannot route anywhere."""
+        declared = BaseEstimator._get_param_names.__func__(type(self))
+        for name in self._get_param_names():
+            prefix, sep, _ = name.partition("__")
+            if name not in declared and (
+                not sep or prefix not in self._routing_prefixes
+            ):
+                raise TypeError(
+                    f"{type(self).__name__} got an unknown parameter {name!r}. "
+                    f"Routed parameters start with one of "
+                    f"{sorted(p + '__' for p in self._routing_prefixes)}; see "
+                    f"{type(self).__name__}().get_params() for the others."
+                )
 
     __repr__ = BaseEstimator.__repr__
 
@@ -100,8 +113,8 @@ class KerasRegressorBase(RegressorMixin, BaseWrapper):
             raise ValueError(
                 f"Expected 2D array (n_samples, timesteps) or 3D array (n_samples, "
                 f"timesteps, n_features) for X, got {X.ndim}D array of shape "
-                f"{X.shape} instead. Use skrnn.make_windows or "
-                "SlidingWindowTransformer to cut a series into windows."
+                f"{X.shape} instead. Reshape your data, or cut a series into "
+                "windows with skrnn.make_windows or SlidingWindowTransformer."
             )
         n_features = X.shape[-1]
         if reset:

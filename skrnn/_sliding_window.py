@@ -79,9 +79,8 @@ class SlidingWindowTransformer(
 
         Parameters
         ----------
-        X : array-like of shape (n_samples,) or (n_samples, n_features)
-            The series in time order. A 1-D array or pandas Series is one
-            feature.
+        X : array-like of shape (n_samples, n_features)
+            The series in time order, e.g. ``series.to_frame()``.
         y : None
             Ignored.
 
@@ -104,7 +103,7 @@ class SlidingWindowTransformer(
 
         Parameters
         ----------
-        X : array-like of shape (n_samples,) or (n_samples, n_features)
+        X : array-like of shape (n_samples, n_features)
             The series in time order.
 
         Returns
@@ -136,14 +135,11 @@ class SlidingWindowTransformer(
         return _check_feature_names_in(self, input_features)
 
     def _validate(self, X, *, reset):
-        if np.ndim(X) == 1:
-            X = X.to_frame() if hasattr(X, "to_frame") else np.reshape(X, (-1, 1))
         return validate_data(
             self, X, reset=reset, dtype=np.float64, ensure_all_finite="allow-nan"
         )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.one_d_array = True
         tags.input_tags.allow_nan = True
         return tags
