@@ -297,7 +297,7 @@ def test_course_simple_rnn_rebuilds_in_one_call(sine_windows):
     ]
     assert layers[-1].scale == 100.0
     # The output really is the Dense output times 100.
-    dense = keras.Model(model.model_.inputs, layers[-2].output)
+    dense = keras.Model(model.model_.input, layers[-2].output)
     raw = keras.ops.convert_to_numpy(dense(X[:5].astype(np.float32)))[:, 0]
     assert_allclose(model.predict(X[:5, :, 0]), 100.0 * raw, rtol=1e-5)
 
