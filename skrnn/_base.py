@@ -13,6 +13,7 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 from skrnn._compile import resolve_loss, resolve_optimizer
 from skrnn._inference import make_predict_function
 from skrnn._model import build_model
+from skrnn._random import seeded
 from skrnn._scaling import NORMALIZE_MODES, fit_scaling, resolve_normalize
 from skrnn._scikeras_compat import KerasRegressorBase, route_params, unflatten_params
 
@@ -165,7 +166,8 @@ class BaseRecurrentForecaster(KerasRegressorBase):
         self._check_routed_params()
         with _restore_on_failure(self):
             X, y, sample_weight = self._initialize(X, y, sample_weight)
-            self._train(X, y, sample_weight, epochs=self.epochs)
+            with seeded(self._random_state):
+                self._train(X, y, sample_weight, epochs=self.epochs)
         return self
 
     def partial_fit(self, X, y, sample_weight=None):
@@ -199,7 +201,8 @@ class BaseRecurrentForecaster(KerasRegressorBase):
             else:
                 X, y, sample_weight = self._initialize(X, y, sample_weight)
             initial_epoch = getattr(self, "n_iter_", 0)
-            self._train(X, y, sample_weight, epochs=1, initial_epoch=initial_epoch)
+            with seeded(self._random_state):
+                self._train(X, y, sample_weight, epochs=1, initial_epoch=initial_epoch)
         return self
 
     def _initialize(self, X, y, sample_weight=None):

@@ -5,22 +5,8 @@ Only Keras layers and ``keras.ops`` are used, so every Keras backend
 """
 
 import keras
-import numpy as np
 
-
-class SeedSequence:
-    """Hand out one explicit seed per layer, all derived from ``seed``.
-
-    Keras initializers with ``seed=None`` draw from Python's global random
-    state, which differs between worker processes; explicit seeds make a
-    fit reproducible wherever it runs.
-    """
-
-    def __init__(self, seed):
-        self._rng = np.random.RandomState(seed)
-
-    def __call__(self):
-        return int(self._rng.randint(np.iinfo(np.int32).max))
+from skrnn._random import SeedSequence
 
 
 def _recurrent_layer(
