@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 
 # TensorFlow's C++ start-up chatter (oneDNN, CUDA probes) is not for users.
-export TF_CPP_MIN_LOG_LEVEL ?= 2
+export TF_CPP_MIN_LOG_LEVEL ?= 3
 
 .PHONY: demo test lint format docs bench clean
 

@@ -21,10 +21,15 @@ extensions = [
     "sphinx_gallery.gen_gallery",
 ]
 
-exclude_patterns = ["_build", "auto_examples/*.ipynb", "auto_examples/*.py"]
+exclude_patterns = [
+    "_build",
+    "_templates",
+    "auto_examples/*.ipynb",
+    "auto_examples/*.py",
+]
 
+templates_path = ["_templates"]
 autosummary_generate = True
-autodoc_default_options = {"members": True, "inherited-members": False}
 numpydoc_show_class_members = False
 
 sphinx_gallery_conf = {
@@ -33,6 +38,8 @@ sphinx_gallery_conf = {
     # Only plot_*.py examples run at build time; quickstart.py is shown as is.
     "filename_pattern": "/plot_",
     "download_all_examples": False,
+    # Nothing runs, so no docs/sg_execution_times.rst to write (or commit).
+    "write_computation_times": False,
 }
 
 if importlib.util.find_spec("pydata_sphinx_theme") is not None:

@@ -102,7 +102,7 @@ _PARAMETERS = """
     n_features_in_ : int
         ``X.shape[1]`` for 2-D ``X``; the feature axis ``X.shape[2]`` for
         3-D ``X``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names of a 2-D DataFrame ``X``, if they are all strings.
     input_shape_ : tuple of int
         ``(timesteps, n_features)`` of the windows the model reads.

@@ -36,7 +36,7 @@ class SequenceReshaper(
     ----------
     n_features_in_ : int
         Number of columns seen during :term:`fit`.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the columns seen during :term:`fit`. Defined only when `X`
         has feature names that are all strings.
     n_timesteps_ : int
