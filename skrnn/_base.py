@@ -299,7 +299,7 @@ class BaseRecurrentForecaster(KerasRegressorBase):
         return n_validation if n_validation < n_samples else 0
 
     def _seed(self):
-        """An int seed from ``random_state`` (a fresh one when it is None)."""
+        """An int seed from ``random_state``; None (fresh randomness) for None."""
         if isinstance(self.random_state, Integral):
             return int(self.random_state)
         if self.random_state is None:

@@ -12,6 +12,21 @@ import numpy as np
 PREDICT_BATCH_SIZE = 4096
 
 
+class _Forward:
+    """``model(x, training=False)`` as an object, not a closure.
+
+    TensorFlow counts traces per code object and warns about "excessive
+    retracing" once a grid search has built five models through the same
+    function; an object per model is tracked on its own.
+    """
+
+    def __init__(self, model):
+        self.model = model
+
+    def __call__(self, x):
+        return self.model(x, training=False)
+
+
 def make_predict_function(model):
     """Return ``f(windows) -> outputs`` that runs ``model`` for inference.
 
@@ -30,9 +45,7 @@ def make_predict_function(model):
         import tensorflow as tf
 
         spec = tf.TensorSpec((None, *model.input_shape[1:]), tf.float32)
-        forward = tf.function(
-            lambda x: model(x, training=False), input_signature=[spec]
-        )
+        forward = tf.function(_Forward(model), input_signature=[spec])
     elif backend == "jax":
         import jax
 

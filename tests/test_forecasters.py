@@ -435,3 +435,25 @@ def test_sample_weight_changes_the_fit(sine_windows):
     weights = np.linspace(0.1, 1.0, len(X))
     weighted = RNNForecaster(**SMALL).fit(X, y, sample_weight=weights).predict(X)
     assert not np.allclose(plain, weighted)
+
+
+def test_callbacks_and_fit_routing_reach_model_fit(sine_windows):
+    X, y = sine_windows
+
+    class EpochCounter(keras.callbacks.Callback):
+        epochs = 0
+
+        def on_epoch_end(self, epoch, logs=None):
+            EpochCounter.epochs += 1
+
+    model = RNNForecaster(
+        units=4,
+        epochs=4,
+        early_stopping=False,
+        callbacks=[EpochCounter()],
+        fit__validation_freq=2,
+        random_state=0,
+    ).fit(X, y)
+    assert EpochCounter.epochs == 4
+    assert len(model.history_["loss"]) == 4
+    assert len(model.history_["val_loss"]) == 2  # validated every 2nd epoch
