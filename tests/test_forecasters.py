@@ -457,3 +457,14 @@ def test_callbacks_and_fit_routing_reach_model_fit(sine_windows):
     assert EpochCounter.epochs == 4
     assert len(model.history_["loss"]) == 4
     assert len(model.history_["val_loss"]) == 2  # validated every 2nd epoch
+
+
+@pytest.mark.parametrize("normalize", ["last", "global"])
+def test_saved_keras_model_is_the_whole_predictor(normalize, sine_windows, tmp_path):
+    X, y = sine_windows
+    model = LSTMForecaster(normalize=normalize, **SMALL).fit(X, y)
+    path = tmp_path / "model.keras"
+    model.model_.save(path)
+    loaded = keras.saving.load_model(path)  # safe mode: no Lambda layers
+    raw = keras.ops.convert_to_numpy(loaded(X[:10].astype(np.float32)))
+    assert_allclose(raw[:, 0], model.predict(X[:10]), rtol=1e-5)
