@@ -217,6 +217,9 @@ class BaseRecurrentForecaster(KerasRegressorBase):
             if not self.dense_units
             else _positive_int_tuple(self.dense_units, "dense_units")
         )
+        # Resolving loss and optimizer names first reports a typo before any
+        # data or backend work.
+        compile_kwargs = self._get_compile_kwargs()
         X, y, sample_weight = self._prepare(X, y, sample_weight, reset=True)
         self._random_state = self._seed()
         n_train = len(X) - self._n_validation(len(X))
@@ -241,7 +244,7 @@ class BaseRecurrentForecaster(KerasRegressorBase):
             postprocessing=self.postprocessing,
             seed=self._random_state,
         )
-        model.compile(**self._get_compile_kwargs())
+        model.compile(**compile_kwargs)
         self.model_ = model
         self._predict_function = make_predict_function(model)
         return X, y, sample_weight
