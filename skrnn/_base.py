@@ -163,7 +163,6 @@ class BaseRecurrentForecaster(KerasRegressorBase):
             The fitted forecaster.
         """
         self._validate_params()
-        self._check_routed_params()
         with _restore_on_failure(self):
             X, y, sample_weight = self._initialize(X, y, sample_weight)
             with seeded(self._random_state):
@@ -194,7 +193,6 @@ class BaseRecurrentForecaster(KerasRegressorBase):
         initialized = hasattr(self, "model_")
         if not initialized:
             self._validate_params()
-            self._check_routed_params()
         with _restore_on_failure(self):
             if initialized:
                 X, y, sample_weight = self._prepare(X, y, sample_weight, reset=False)

@@ -41,30 +41,35 @@ class KerasRegressorBase(RegressorMixin, BaseWrapper):
         """Store ``prefix__name=value`` parameters given to ``__init__``.
 
         They are accepted as they are, as scikit-learn requires of
-        ``__init__``, and checked by :meth:`_check_routed_params` in ``fit``.
+        ``__init__``, and checked by :meth:`_validate_params` in ``fit``.
         """
         vars(self).update(routed_params)
 
-    def _get_param_names(self):
-        """The ``__init__`` parameters, then the routed parameters set so far."""
-        declared = BaseEstimator._get_param_names.__func__(type(self))
-        routed = sorted(
+    @classmethod
+    def _declared_param_names(cls):
+        return BaseEstimator._get_param_names.__func__(cls)
+
+    def _extra_param_names(self):
+        """Parameters given to ``__init__`` or ``set_params`` beyond the declared."""
+        declared = self._declared_param_names()
+        return sorted(
             name
             for name in vars(self)
             if name not in declared
             and not name.startswith("_")
             and not name.endswith("_")
         )
-        return [*declared, *routed]
 
-    def _check_routed_params(self):
-        """Refuse extra parameters that scikeras cannot route anywhere."""
-        declared = BaseEstimator._get_param_names.__func__(type(self))
-        for name in self._get_param_names():
+    def _get_param_names(self):
+        """The ``__init__`` parameters, then the routed parameters set so far."""
+        return [*self._declared_param_names(), *self._extra_param_names()]
+
+    def _validate_params(self):
+        """scikit-learn's parameter checks, then refuse unroutable extras."""
+        super()._validate_params()
+        for name in self._extra_param_names():
             prefix, sep, _ = name.partition("__")
-            if name not in declared and (
-                not sep or prefix not in self._routing_prefixes
-            ):
+            if not sep or prefix not in self._routing_prefixes:
                 raise TypeError(
                     f"{type(self).__name__} got an unknown parameter {name!r}. "
                     f"Routed parameters start with one of "
