@@ -423,6 +423,30 @@ class BaseRecurrentForecaster(KerasRegressorBase):
             sample_weight = np.asarray(sample_weight)[known]
         return r2_score(y[known], y_pred[known], sample_weight=sample_weight)
 
+    # ------------------------------------------------------------- persistence
+
+    def save(self, path):
+        """Write the fitted forecaster to one file, without pickle.
+
+        The file is a zip holding the Keras model (``.keras`` format) and
+        the parameters and fitted attributes as JSON. Read it back with
+        :func:`skrnn.load`.
+
+        Parameters
+        ----------
+        path : str or path-like
+            Where to write. An existing file is replaced only once the new
+            one is complete.
+
+        Returns
+        -------
+        path : pathlib.Path
+            The file written.
+        """
+        from skrnn._persistence import save_estimator
+
+        return save_estimator(self, path)
+
     # ------------------------------------------------------------- plumbing
 
     def __getstate__(self):
