@@ -15,7 +15,8 @@ epochs, e.g. to keep a CI run short.
 # The series
 # ----------
 # Four years of daily values: baseline 10, a trend of 0.05 a day, a yearly
-# pattern of amplitude 40 and Gaussian noise of standard deviation 5.
+# pattern of amplitude 40 and Gaussian noise of standard deviation 5, made by
+# :func:`skrnn.datasets.make_synthetic_series`.
 
 import os
 from time import perf_counter
@@ -23,33 +24,10 @@ from time import perf_counter
 import numpy as np
 
 from skrnn import LSTMForecaster, RNNForecaster, make_windows
+from skrnn.datasets import make_synthetic_series
 
-
-def trend(time, slope=0.0):
-    return slope * time
-
-
-def seasonal_pattern(season_time):
-    return np.where(
-        season_time < 0.4,
-        np.cos(season_time * 2 * np.pi),
-        1 / np.exp(3 * season_time),
-    )
-
-
-def seasonality(time, period, amplitude=1.0, phase=0):
-    season_time = ((time + phase) % period) / period
-    return amplitude * seasonal_pattern(season_time)
-
-
-def noise(time, noise_level=1.0, seed=None):
-    return np.random.RandomState(seed).randn(len(time)) * noise_level
-
-
-time = np.arange(4 * 365 + 1)
-baseline, slope, amplitude, noise_level = 10, 0.05, 40, 5
-series = baseline + trend(time, slope) + seasonality(time, 365, amplitude)
-series += noise(time, noise_level, seed=42)
+series = make_synthetic_series()  # the course's series, value for value
+time = np.arange(len(series))
 
 # %%
 # Windows and the train/validation split
