@@ -1,0 +1,358 @@
+"""Plots of forecasts, training curves and learning-rate sweeps (matplotlib).
+
+matplotlib is an optional dependency: ``pip install skrnn[plot]``. It is
+imported when a function here is first called, not when this module is.
+"""
+
+from collections.abc import Mapping
+
+import numpy as np
+
+__all__ = ["plot_forecast", "plot_history", "plot_lr_find"]
+
+
+def _axes(ax):
+    """``ax``, or the Axes of a new figure; a clear ImportError without matplotlib."""
+    if ax is not None:
+        return ax
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError as error:
+        raise ImportError(
+            "skrnn.plotting needs matplotlib: pip install skrnn[plot]"
+        ) from error
+    _, ax = plt.subplots(figsize=(9, 4.5))
+    return ax
+
+
+def _is_pandas(obj):
+    return hasattr(obj, "index") and hasattr(obj, "to_numpy")
+
+
+def _as_1d(values, name):
+    """A float 1-D array from a 1-D (or single-column) array-like."""
+    array = np.asarray(values, dtype=float)
+    if array.ndim == 2 and array.shape[1] == 1:
+        array = array[:, 0]
+    if array.ndim != 1:
+        raise ValueError(
+            f"{name} must hold one series (shape (n,) or (n, 1)); got shape "
+            f"{array.shape}. Plot one target at a time, e.g. {name}[:, 0]."
+        )
+    return array
+
+
+def _future_index(index, steps):
+    """``steps`` positions continuing ``index`` at its frequency or last step."""
+    if getattr(index, "freq", None) is not None:
+        import pandas as pd
+
+        return pd.date_range(index[-1], periods=steps + 1, freq=index.freq)[1:]
+    if hasattr(index, "inferred_freq") and len(index) >= 3:
+        import pandas as pd
+
+        if index.inferred_freq is not None:
+            return pd.date_range(
+                index[-1], periods=steps + 1, freq=index.inferred_freq
+            )[1:]
+    if len(index) >= 2:
+        step = index[-1] - index[-2]
+    else:
+        step = 1
+    return [index[-1] + step * k for k in range(1, steps + 1)]
+
+
+def _split_forecast(forecast, interval):
+    """(values, x or None, interval (steps, 2) or None, name) from any forecast form.
+
+    Accepts what ``forecast`` returns: an array, a ``(y_pred, y_interval)``
+    tuple, a pandas Series, or a DataFrame with ``name``, ``name_lower`` and
+    ``name_upper`` columns.
+    """
+    if isinstance(forecast, tuple):
+        if len(forecast) != 2 or interval is not None:
+            raise ValueError(
+                "forecast may be a (y_pred, y_interval) tuple, as returned by "
+                "forecast(..., coverage=...); then leave interval=None."
+            )
+        forecast, interval = forecast
+    name = None
+    x = None
+    if _is_pandas(forecast):
+        x = forecast.index
+        if hasattr(forecast, "columns"):
+            columns = [str(c) for c in forecast.columns]
+            lower = [c for c in columns if c.endswith("_lower")]
+            upper = [c for c in columns if c.endswith("_upper")]
+            values = [c for c in columns if c not in lower + upper]
+            if len(values) != 1 or len(lower) > 1 or len(upper) > 1:
+                raise ValueError(
+                    "forecast as a DataFrame must have one value column and at "
+                    "most one '<name>_lower' and one '<name>_upper' column, as "
+                    f"forecast(..., coverage=...) returns; got columns {columns}."
+                )
+            frame = forecast.set_axis(columns, axis=1)
+            if lower and upper:
+                if interval is not None:
+                    raise ValueError(
+                        "forecast already holds interval columns; leave interval=None."
+                    )
+                interval = frame[[lower[0], upper[0]]].to_numpy(dtype=float)
+            name = values[0]
+            forecast = frame[name]
+        else:
+            name = forecast.name
+    values = _as_1d(forecast, "forecast")
+    if interval is not None:
+        interval = np.asarray(interval, dtype=float)
+        if interval.ndim == 3 and interval.shape[1] == 1:
+            interval = interval[:, 0, :]
+        if interval.shape != (len(values), 2):
+            raise ValueError(
+                f"interval must have shape (steps, 2) = ({len(values)}, 2), the "
+                f"lower and upper bound of each forecast; got {interval.shape}."
+            )
+    return values, x, interval, name
+
+
+def _history_series(history, name):
+    """(x, values) of the series to draw as history."""
+    if hasattr(history, "columns"):
+        columns = list(history.columns)
+        if name in columns:
+            history = history[name]
+        elif len(columns) == 1:
+            history = history[columns[0]]
+        else:
+            raise ValueError(
+                f"history has columns {columns}; pass the target column, e.g. "
+                f"history[{columns[0]!r}]."
+            )
+    values = _as_1d(history, "history")
+    x = history.index if _is_pandas(history) else np.arange(len(values))
+    return x, values
+
+
+def plot_forecast(
+    history, forecast, interval=None, *, actual=None, ax=None, title=None
+):
+    """Plot a series, its forecast and the forecast's prediction interval.
+
+    Parameters
+    ----------
+    history : array-like of shape (n,), pandas Series or DataFrame
+        The observed series. A DataFrame is reduced to the forecast's column
+        (or its only column).
+    forecast : array-like of shape (steps,), tuple, pandas Series or DataFrame
+        The forecast, in any form :meth:`~skrnn.LSTMForecaster.forecast`
+        returns: an array, a ``(y_pred, y_interval)`` tuple, a Series, or a
+        DataFrame with columns ``name``, ``name_lower`` and ``name_upper``.
+        A numpy forecast is drawn right after the history (at the positions
+        that continue its index, for pandas history).
+    interval : array-like of shape (steps, 2), default=None
+        Lower and upper bounds, drawn as a shaded band. Leave it None when
+        ``forecast`` already carries them.
+    actual : array-like of shape (steps,) or pandas Series, default=None
+        The values that really followed, to compare with the forecast.
+    ax : matplotlib Axes, default=None
+        Where to draw; a new figure if None.
+    title : str, default=None
+        The Axes title.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+        ``ax.lines`` holds history, forecast and (if given) actual, in that
+        order; the band is ``ax.collections[0]``.
+
+    See Also
+    --------
+    plot_history : Training and validation loss by epoch.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrnn.plotting import plot_forecast
+    >>> y_pred = np.array([5.0, 6.0])
+    >>> bounds = np.array([[4.0, 6.0], [4.5, 7.5]])
+    >>> ax = plot_forecast(np.arange(5.0), y_pred, bounds)
+    >>> ax.lines[1].get_xydata()
+    array([[5., 5.],
+           [6., 6.]])
+    """
+    values, x, interval, name = _split_forecast(forecast, interval)
+    history_x, history_values = _history_series(history, name)
+    if x is None:
+        if _is_pandas(history):
+            x = _future_index(history_x, len(values))
+        else:
+            x = np.arange(len(history_values), len(history_values) + len(values))
+    ax = _axes(ax)
+    ax.plot(history_x, history_values, color="C0", label="history")
+    ax.plot(x, values, color="C1", label="forecast")
+    if interval is not None:
+        ax.fill_between(
+            x,
+            interval[:, 0],
+            interval[:, 1],
+            color="C1",
+            alpha=0.25,
+            linewidth=0,
+            label="prediction interval",
+        )
+    if actual is not None:
+        actual_x = actual.index if _is_pandas(actual) else x
+        actual = _as_1d(actual, "actual")
+        if len(actual_x) != len(actual):
+            raise ValueError(
+                f"actual has {len(actual)} values but the forecast has "
+                f"{len(values)}; pass the values at the forecast's dates, or a "
+                "pandas Series with its own index."
+            )
+        ax.plot(actual_x, actual, color="C2", linestyle="--", label="actual")
+    if name is not None:
+        ax.set_ylabel(str(name))
+    if title is not None:
+        ax.set_title(title)
+    ax.legend(loc="best")
+    return ax
+
+
+def plot_history(history, *, ax=None):
+    """Plot the training loss and, if there is one, the validation loss.
+
+    Parameters
+    ----------
+    history : fitted forecaster or dict
+        A fitted forecaster, or its ``history_`` dict with a ``"loss"`` list
+        and optionally a ``"val_loss"`` list (one value per epoch).
+    ax : matplotlib Axes, default=None
+        Where to draw; a new figure if None.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+        ``ax.lines[0]`` is the training loss, ``ax.lines[1]`` the validation
+        loss. The y-axis is logarithmic when the losses span more than a
+        factor of 10.
+
+    See Also
+    --------
+    plot_lr_find : Loss against learning rate in a learning-rate sweep.
+
+    Examples
+    --------
+    >>> from skrnn.plotting import plot_history
+    >>> ax = plot_history({"loss": [4.0, 2.0, 1.0], "val_loss": [5.0, 3.0, 2.5]})
+    >>> ax.lines[1].get_ydata()
+    array([5. , 3. , 2.5])
+    """
+    if not isinstance(history, Mapping):
+        fitted = getattr(history, "history_", None)
+        if fitted is None:
+            raise ValueError(
+                "plot_history needs a fitted forecaster or its history_ dict; "
+                f"got {type(history).__name__} without history_. Call fit first."
+            )
+        history = fitted
+    if "loss" not in history:
+        raise ValueError(
+            "history must have a 'loss' list (one value per epoch); got keys "
+            f"{sorted(history)}."
+        )
+    ax = _axes(ax)
+    curves = {"loss": "training loss", "val_loss": "validation loss"}
+    plotted = []
+    for key, label in curves.items():
+        if key in history:
+            values = np.asarray(history[key], dtype=float)
+            ax.plot(np.arange(1, len(values) + 1), values, marker=".", label=label)
+            plotted.append(values[np.isfinite(values)])
+    values = np.concatenate(plotted)
+    if values.size and values.min() > 0 and values.max() > 10 * values.min():
+        ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("loss")
+    ax.legend(loc="best")
+    return ax
+
+
+def plot_lr_find(result, *, ax=None):
+    """Plot the loss of a learning-rate sweep against the learning rate.
+
+    Parameters
+    ----------
+    result : learning-rate sweep result or dict
+        What :meth:`~skrnn.LSTMForecaster.find_learning_rate` returns: an
+        object (or dict) with ``lrs`` and ``losses`` (1-D, same length) and
+        ``suggestion`` (a learning rate, or None).
+    ax : matplotlib Axes, default=None
+        Where to draw; a new figure if None.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+        Logarithmic learning-rate axis; ``ax.lines[0]`` is the loss curve,
+        ``ax.lines[1]`` the marker at the suggested learning rate. Losses
+        more than twice the first loss (the divergence at the end of a
+        sweep) are cut off the y-range.
+
+    See Also
+    --------
+    plot_history : Training and validation loss by epoch.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrnn.plotting import plot_lr_find
+    >>> result = {"lrs": np.logspace(-6, -2, 5),
+    ...           "losses": np.array([3.0, 2.5, 1.0, 0.8, 9.0]),
+    ...           "suggestion": 1e-4}
+    >>> ax = plot_lr_find(result)
+    >>> ax.get_xscale(), ax.lines[1].get_xydata()
+    ('log', array([[1.e-04, 1.e+00]]))
+    """
+
+    def field(key):
+        if isinstance(result, Mapping):
+            return result.get(key)
+        return getattr(result, key, None)
+
+    lrs = _as_1d(field("lrs"), "lrs") if field("lrs") is not None else None
+    losses = _as_1d(field("losses"), "losses") if field("losses") is not None else None
+    if lrs is None or losses is None or len(lrs) != len(losses) or not len(lrs):
+        raise ValueError(
+            "result must have non-empty 'lrs' and 'losses' of the same length, "
+            "as find_learning_rate returns."
+        )
+    suggestion = field("suggestion")
+    ax = _axes(ax)
+    ax.plot(lrs, losses, color="C0", label="loss")
+    finite = np.isfinite(losses)
+    if suggestion is not None and finite.any():
+        order = np.argsort(lrs[finite])
+        loss_at = np.interp(
+            np.log(suggestion),
+            np.log(lrs[finite][order]),
+            losses[finite][order],
+        )
+        ax.plot(
+            [suggestion],
+            [loss_at],
+            marker="o",
+            markersize=8,
+            color="C3",
+            linestyle="none",
+            label=f"suggestion: {suggestion:.2g}",
+        )
+    ax.set_xscale("log")
+    if finite.any():
+        shown = losses[finite]
+        top = min(shown.max(), 2 * abs(shown[0])) if shown[0] != 0 else shown.max()
+        bottom = shown.min()
+        margin = 0.05 * (top - bottom) or 0.05 * abs(top) or 1.0
+        ax.set_ylim(bottom - margin, top + margin)
+    ax.set_xlabel("learning rate")
+    ax.set_ylabel("loss")
+    ax.legend(loc="best")
+    return ax
