@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 3
 $(VENV)/.base: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e ".[pandas,plot]"
 	touch $@
 
 $(VENV)/.test: $(VENV)/.base
@@ -25,7 +25,7 @@ $(VENV)/.docs: $(VENV)/.base
 	touch $@
 
 demo: $(VENV)/.base
-	$(BIN)/python examples/quickstart.py
+	$(BIN)/skrnn demo
 
 test: $(VENV)/.test
 	$(BIN)/python -m pytest

@@ -1,0 +1,634 @@
+"""The ``skrnn`` command: ``skrnn demo`` and ``skrnn forecast FILE.csv``.
+
+Bad input ends the program with one line on stderr and exit status 2;
+output files are written to a temporary file and moved into place, so a
+failure never leaves a half-written file.
+"""
+
+import argparse
+import contextlib
+import os
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from skrnn import GRUForecaster, LSTMForecaster, RNNForecaster, make_windows
+
+MODELS = {"lstm": LSTMForecaster, "gru": GRUForecaster, "rnn": RNNForecaster}
+
+
+class InputError(Exception):
+    """Bad input from the user: reported as one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (usage goes to --help)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+class ProgressBar(keras.callbacks.Callback):
+    """Training progress on stderr: one bar redrawn in a terminal, a few
+    lines in a log file."""
+
+    def __init__(self, label, stream=None):
+        super().__init__()
+        self.label = label
+        self.stream = sys.stderr if stream is None else stream
+
+    def on_train_begin(self, logs=None):
+        self._start = time.perf_counter()
+        self._epochs = self.params.get("epochs") or 1
+        self._tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self._every = max(1, self._epochs // 10)
+        self._last = ""
+
+    def on_epoch_end(self, epoch, logs=None):
+        done = epoch + 1
+        width = 20
+        filled = round(width * done / self._epochs)
+        losses = "  ".join(
+            f"{key} {value:.4g}"
+            for key, value in (logs or {}).items()
+            if key in ("loss", "val_loss")
+        )
+        self._last = (
+            f"{self.label} [{'#' * filled}{'.' * (width - filled)}] "
+            f"epoch {done}/{self._epochs}  {losses}"
+        )
+        if self._tty:
+            self.stream.write("\r" + self._last)
+            self.stream.flush()
+        elif done % self._every == 0:
+            self.stream.write(self._last + "\n")
+
+    def on_train_end(self, logs=None):
+        elapsed = time.perf_counter() - self._start
+        end = "\n" if self._tty else ""
+        self.stream.write(f"{end}{self.label}: trained in {elapsed:.1f} s\n")
+        self.stream.flush()
+
+
+def _note(message):
+    print(f"skrnn: {message}", file=sys.stderr)
+
+
+# ------------------------------------------------------------------ writing
+
+
+@contextlib.contextmanager
+def _atomic_outputs(paths):
+    """Yield temporary paths next to ``paths``; move them into place only if
+    the block succeeds, else remove them."""
+    temporary = []
+    try:
+        for path in paths:
+            handle, name = tempfile.mkstemp(
+                prefix=f".{path.name}.", suffix=path.suffix or ".tmp", dir=path.parent
+            )
+            os.close(handle)
+            temporary.append(Path(name))
+        yield temporary
+        for name, path in zip(temporary, paths, strict=True):
+            os.replace(name, path)
+    finally:
+        for name in temporary:
+            with contextlib.suppress(FileNotFoundError):
+                name.unlink()
+
+
+def _check_writable(path, option):
+    """The output path, if its directory exists; an InputError otherwise."""
+    path = Path(path)
+    directory = path.parent
+    if not directory.is_dir():
+        raise InputError(f"{option} {path}: directory {directory} does not exist")
+    if path.is_dir():
+        raise InputError(f"{option} {path} is a directory; give a file name")
+    return path
+
+
+# ------------------------------------------------------------ reading a CSV
+
+
+def _import_pandas():
+    try:
+        import pandas as pd
+    except ImportError:
+        raise InputError(
+            "reading CSV files needs pandas: pip install skrnn[pandas]"
+        ) from None
+    return pd
+
+
+def _read_csv(path):
+    pd = _import_pandas()
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    try:
+        frame = pd.read_csv(path)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
+        first_line = str(e).strip().splitlines()[0] if str(e).strip() else type(e)
+        raise InputError(f"{path}: not a readable CSV file ({first_line})") from None
+    if frame.empty:
+        raise InputError(f"{path}: the file has no data rows")
+    return frame
+
+
+def _column(frame, name, option):
+    if name not in frame.columns:
+        available = ", ".join(map(str, frame.columns))
+        raise InputError(f"{option} {name!r} is not a column; available: {available}")
+    return frame[name]
+
+
+def _numeric_target(column, name):
+    """The target as float, empty cells as NaN; an InputError for text."""
+    pd = _import_pandas()
+    values = pd.to_numeric(column, errors="coerce")
+    bad = values.isna() & column.notna()
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(
+            f"--target {name!r} is not numeric: row {row + 1} holds "
+            f"{column.iloc[row]!r}"
+        )
+    values = values.astype(float)
+    if np.isinf(values).any():
+        raise InputError(f"--target {name!r} holds infinite values")
+    return values
+
+
+def _parse_times(column, name):
+    """Datetimes (from text or datetime cells) or numbers; InputError else."""
+    pd = _import_pandas()
+    if column.isna().any():
+        row = int(np.flatnonzero(column.isna().to_numpy())[0])
+        raise InputError(f"--time-col {name!r} has an empty cell in row {row + 1}")
+    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+        return column.astype(float if column.dtype.kind == "f" else "int64")
+    times = pd.to_datetime(column, errors="coerce", format="mixed")
+    if times.isna().any():
+        row = int(np.flatnonzero(times.isna().to_numpy())[0])
+        raise InputError(
+            f"--time-col {name!r} is not a date or number column: row {row + 1} "
+            f"holds {column.iloc[row]!r}"
+        )
+    return times
+
+
+def _guess_time_column(frame, target):
+    """The first column if it is not the target and every cell is a date."""
+    pd = _import_pandas()
+    first = frame.columns[0]
+    column = frame[first]
+    if first == target or pd.api.types.is_numeric_dtype(column) or column.isna().any():
+        return None
+    try:
+        times = pd.to_datetime(column, errors="coerce", format="mixed")
+    except (TypeError, ValueError):
+        return None
+    return first if times.notna().all() else None
+
+
+def _regular_index(times, name):
+    """A regular index spanning ``times`` and its step (frequency).
+
+    Missing time steps become gaps (NaN) in the series; times that fall
+    off any regular grid are an InputError.
+    """
+    pd = _import_pandas()
+    if times.duplicated().any():
+        duplicate = times[times.duplicated()].iloc[0]
+        raise InputError(f"--time-col {name!r} repeats the time {duplicate}")
+    if len(times) < 2:
+        raise InputError(f"--time-col {name!r} needs at least two times")
+    if pd.api.types.is_numeric_dtype(times):
+        values = times.to_numpy()
+        step = np.diff(values).min()
+        positions = (values - values[0]) / step
+        if not np.allclose(positions, np.round(positions)):
+            raise InputError(
+                f"--time-col {name!r} is not evenly spaced: its values are not "
+                f"multiples of the smallest step {step}"
+            )
+        n = int(round(positions[-1])) + 1
+        index = pd.Index(values[0] + step * np.arange(n), name=name)
+        return index, step
+    index = pd.DatetimeIndex(times, name=name)
+    freq = pd.infer_freq(index) if len(index) >= 3 else None
+    if freq is None:
+        # Gaps hide the frequency: take the one most short stretches show.
+        stride = max(1, (len(index) - 4) // 200)
+        votes = Counter(
+            pd.infer_freq(index[i : i + 5]) for i in range(0, len(index) - 4, stride)
+        )
+        votes.pop(None, None)
+        if votes:
+            freq = votes.most_common(1)[0][0]
+    if freq is None:
+        raise InputError(
+            f"--time-col {name!r}: cannot infer a regular frequency (daily, "
+            "monthly, ...) from its dates"
+        )
+    full = pd.date_range(index[0], index[-1], freq=freq, name=name)
+    if not index.isin(full).all():
+        raise InputError(
+            f"--time-col {name!r}: the dates do not follow one regular frequency "
+            f"({freq})"
+        )
+    return full, full.freq
+
+
+def load_series(path, target, time_col=None):
+    """Read ``path`` and return the target as a regular, time-ordered Series."""
+    pd = _import_pandas()
+    frame = _read_csv(path)
+    values = _numeric_target(_column(frame, target, "--target"), target)
+    if time_col is None:
+        time_col = _guess_time_column(frame, target)
+        if time_col is not None:
+            _note(f"using column {time_col!r} as time (pass --time-col to choose)")
+    if time_col is None:
+        return pd.Series(values.to_numpy(), name=target), None
+    times = _parse_times(_column(frame, time_col, "--time-col"), time_col)
+    order = np.argsort(times.to_numpy(), kind="stable")
+    times = times.iloc[order].reset_index(drop=True)
+    values = pd.Series(values.to_numpy()[order], index=pd.Index(times), name=target)
+    index, step = _regular_index(times, time_col)
+    series = values.reindex(index)
+    n_added = len(index) - len(times)
+    if n_added:
+        _note(f"{n_added} missing time steps in {time_col!r} are gaps (NaN)")
+    return series, step
+
+
+def _future_times(index, step, steps):
+    pd = _import_pandas()
+    if isinstance(index, pd.DatetimeIndex):
+        return pd.date_range(index[-1], periods=steps + 1, freq=step)[1:]
+    if step is None:
+        return pd.RangeIndex(len(index), len(index) + steps, name="step")
+    return pd.Index(index[-1] + step * np.arange(1, steps + 1), name=index.name)
+
+
+# ----------------------------------------------------------------- forecast
+
+
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not a positive integer")
+    return value
+
+
+def _coverage(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(
+            f"{value} is not a coverage strictly between 0 and 1, e.g. 0.9"
+        )
+    return value
+
+
+def run_forecast(args):
+    """``skrnn forecast``: fit on a CSV column and write the next values."""
+    out = _check_writable(args.out, "--out")
+    plot = None if args.plot is None else _check_writable(args.plot, "--plot")
+    if plot is not None:
+        try:
+            import matplotlib
+
+            matplotlib.use("Agg")
+        except ImportError:
+            raise InputError(
+                "--plot needs matplotlib: pip install skrnn[plot]"
+            ) from None
+
+    series, step = load_series(args.file, args.target, args.time_col)
+    values = series.to_numpy(dtype=float)
+    n_known = int(np.isfinite(values).sum())
+    if len(values) < args.window + args.horizon:
+        raise InputError(
+            f"the series has {len(values)} values, fewer than --window "
+            f"{args.window} + --horizon {args.horizon}; use a smaller --window"
+        )
+    if n_known < len(values):
+        _note(
+            f"{len(values) - n_known} missing values: training skips the "
+            "windows that contain them"
+        )
+
+    X, y = make_windows(values, window=args.window, horizon=args.horizon)
+    complete = ~(np.isnan(X).any(axis=(1, 2)) | np.isnan(y.reshape(len(y), -1)).any(1))
+    if not complete.any():
+        raise InputError(
+            f"no window of {args.window} values and {args.horizon} target(s) "
+            "is free of gaps; fill the missing values or use a smaller --window"
+        )
+
+    history = series.copy()
+    if np.isnan(values[-args.window :]).any():
+        history = history.interpolate(limit_direction="both")
+        _note(
+            f"the last {args.window} values have gaps; filled them by linear "
+            "interpolation to start the forecast"
+        )
+
+    cls = MODELS[args.model]
+    params = {"random_state": args.random_state, "verbose": 0}
+    if args.epochs is not None:
+        params["epochs"] = args.epochs
+    params["callbacks"] = [ProgressBar(f"{cls.__name__} on {args.target!r}")]
+    estimator = cls(**params)
+    try:
+        estimator.fit(X, y)
+        y_pred, y_interval = estimator.forecast(
+            history.to_numpy(dtype=float), args.steps, coverage=args.coverage
+        )
+    except ValueError as error:
+        raise InputError(str(error).splitlines()[0]) from None
+
+    pd = _import_pandas()
+    times = _future_times(series.index, step, args.steps)
+    y_pred = np.asarray(y_pred, dtype=float).reshape(args.steps)
+    y_interval = np.asarray(y_interval, dtype=float).reshape(args.steps, 2)
+    name = args.target
+    result = pd.DataFrame(
+        {
+            name: y_pred,
+            f"{name}_lower": y_interval[:, 0],
+            f"{name}_upper": y_interval[:, 1],
+        },
+        index=times,
+    )
+    result.index.name = series.index.name or ("date" if step is not None else "step")
+
+    targets = [out] if plot is None else [out, plot]
+    with _atomic_outputs(targets) as (out_tmp, *plot_tmp):
+        result.to_csv(out_tmp)
+        if plot is not None:
+            _save_forecast_plot(history, result, plot_tmp[0], args)
+    print(
+        f"{args.steps} forecasts of {name!r} from {times[0]} to {times[-1]} "
+        f"({args.coverage:.0%} intervals) written to {out}"
+    )
+    if plot is not None:
+        print(f"plot written to {plot}")
+    return 0
+
+
+def _save_forecast_plot(history, result, path, args):
+    import matplotlib.pyplot as plt
+
+    from skrnn.plotting import plot_forecast
+
+    shown = history.iloc[-max(5 * args.steps, 4 * args.window) :]
+    ax = plot_forecast(
+        shown,
+        result,
+        title=f"{args.model.upper()} forecast of {args.target}, "
+        f"{args.coverage:.0%} interval",
+    )
+    ax.figure.savefig(path, format="png", dpi=100, bbox_inches="tight")
+    plt.close(ax.figure)
+
+
+# --------------------------------------------------------------------- demo
+
+
+def _demo_datasets():
+    """(name, series, window, n_train, unit) of each demo dataset."""
+    from skrnn.datasets import load_sunspots, make_synthetic_series
+
+    _, sunspots = load_sunspots(as_frame=False)
+    return [
+        ("synthetic (course)", make_synthetic_series().astype(float), 20, 1000, "day"),
+        ("sunspots (yearly)", sunspots, 20, 259, "year"),
+    ]
+
+
+def run_demo(args):
+    """``skrnn demo``: fit the forecasters on the bundled series, print MAEs
+    against the naive forecast and write plots."""
+    out = Path(args.out)
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        from skrnn.plotting import plot_forecast, plot_history
+    except ImportError:
+        plt = None
+        _note("matplotlib is not installed: no plots (pip install skrnn[plot])")
+    if plt is not None:
+        if out.exists() and not out.is_dir():
+            raise InputError(f"--out {out} exists and is not a directory")
+        out.mkdir(parents=True, exist_ok=True)
+
+    rows = []
+    written = []
+    for name, series, window, n_train, unit in _demo_datasets():
+        X, y = make_windows(series, window=window)
+        split = n_train - window  # window i trains iff its target is < n_train
+        X_train, y_train, X_test, y_test = X[:split], y[:split], X[split:], y[split:]
+        naive = np.abs(X_test[:, -1, 0] - y_test).mean()
+        for cls in (LSTMForecaster, GRUForecaster, RNNForecaster):
+            params = {"random_state": 0}
+            if args.epochs is not None:
+                params["epochs"] = args.epochs
+            label = f"{cls.__name__} on {name}"
+            estimator = cls(callbacks=[ProgressBar(label)], **params)
+            start = time.perf_counter()
+            estimator.fit(X_train, y_train)
+            seconds = time.perf_counter() - start
+            mae = np.abs(estimator.predict(X_test) - y_test).mean()
+            rows.append((name, cls.__name__, mae, naive, estimator.n_iter_, seconds))
+            if plt is None or cls is not LSTMForecaster:
+                continue
+            slug = name.split()[0]
+            steps = len(series) - n_train
+            fig, (top, bottom) = plt.subplots(
+                2, 1, figsize=(10, 8), height_ratios=(2, 1)
+            )
+            plot_forecast(
+                series[:n_train],
+                estimator.forecast(series[:n_train], steps, coverage=0.9),
+                actual=series[n_train:],
+                ax=top,
+                title=f"{cls.__name__}: {steps}-{unit} forecast of {name}, "
+                "90% interval",
+            )
+            top.set_xlabel(f"time ({unit}s from the start)")
+            top.set_xlim(max(0, n_train - 3 * steps), len(series))
+            plot_history(estimator, ax=bottom)
+            bottom.set_title("training history")
+            fig.tight_layout()
+            path = out / f"{slug}_lstm.png"
+            with _atomic_outputs([path]) as (tmp,):
+                fig.savefig(tmp, format="png", dpi=100)
+            plt.close(fig)
+            written.append(path)
+
+    print()
+    print("One-step mean absolute error on the held-out tail of each series")
+    header = f"{'series':<20} {'model':<15} {'MAE':>7} {'naive':>7} {'ratio':>6}"
+    print(header + f" {'epochs':>6} {'fit s':>6}")
+    print("-" * (len(header) + 14))
+    for name, model, mae, naive, epochs, seconds in rows:
+        print(
+            f"{name:<20} {model:<15} {mae:7.3f} {naive:7.3f} {mae / naive:6.2f} "
+            f"{epochs:6d} {seconds:6.1f}"
+        )
+    print("ratio < 1: the model beats the naive forecast (the last value).")
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
+# --------------------------------------------------------------------- main
+
+
+def build_parser():
+    parser = _Parser(
+        prog="skrnn",
+        description="RNN, LSTM and GRU time-series forecasts from the command line.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = commands.add_parser(
+        "demo",
+        help="fit the forecasters on the bundled series and plot the results",
+        description="Fit LSTM, GRU and simple RNN forecasters on the course's "
+        "synthetic series and on yearly sunspot numbers; print their one-step "
+        "MAE on each series' held-out tail next to the naive forecast's and "
+        "write PNG plots.",
+    )
+    demo.add_argument(
+        "--out",
+        default="demo-output",
+        metavar="DIR",
+        help="directory for the plots (default: %(default)s)",
+    )
+    demo.add_argument(
+        "--epochs",
+        type=_positive_int,
+        metavar="N",
+        help="maximum epochs per fit (default: the forecasters' own, with "
+        "early stopping)",
+    )
+    demo.set_defaults(func=run_demo)
+
+    forecast = commands.add_parser(
+        "forecast",
+        help="fit on one column of a CSV file and forecast its next values",
+        description="Read FILE.csv, order it by time, fit a forecaster on "
+        "windows of the target column and write the next STEPS values with "
+        "their dates and prediction-interval bounds. Missing values and "
+        "missing dates are gaps: training skips the windows that contain "
+        "them.",
+    )
+    forecast.add_argument("file", metavar="FILE.csv", help="input CSV file")
+    forecast.add_argument(
+        "--target", required=True, metavar="COL", help="column to forecast"
+    )
+    forecast.add_argument(
+        "--time-col",
+        metavar="COL",
+        help="column of dates or numbers giving each row's time (default: the "
+        "first column if it holds dates, else the row order)",
+    )
+    forecast.add_argument(
+        "--window",
+        type=_positive_int,
+        default=20,
+        metavar="W",
+        help="past values the model reads (default: %(default)s)",
+    )
+    forecast.add_argument(
+        "--horizon",
+        type=_positive_int,
+        default=1,
+        metavar="H",
+        help="values the model predicts at once (default: %(default)s)",
+    )
+    forecast.add_argument(
+        "--steps",
+        type=_positive_int,
+        default=30,
+        metavar="S",
+        help="values to forecast (default: %(default)s)",
+    )
+    forecast.add_argument(
+        "--model", choices=sorted(MODELS), default="lstm", help="(default: lstm)"
+    )
+    forecast.add_argument(
+        "--epochs",
+        type=_positive_int,
+        metavar="N",
+        help="maximum epochs (default: the forecaster's own, with early stopping)",
+    )
+    forecast.add_argument(
+        "--coverage",
+        type=_coverage,
+        default=0.9,
+        help="coverage of the prediction intervals (default: %(default)s)",
+    )
+    forecast.add_argument(
+        "--out",
+        default="forecast.csv",
+        metavar="FILE",
+        help="output CSV (default: %(default)s)",
+    )
+    forecast.add_argument("--plot", metavar="FILE.png", help="also write a plot")
+    forecast.add_argument(
+        "--random-state",
+        type=int,
+        default=0,
+        metavar="N",
+        help="seed, for reproducible fits (default: %(default)s)",
+    )
+    forecast.set_defaults(func=run_forecast)
+    return parser
+
+
+def main(argv=None):
+    """Run the ``skrnn`` command with ``argv`` (default: ``sys.argv[1:]``).
+
+    Parameters
+    ----------
+    argv : list of str, default=None
+        The arguments after the program name.
+
+    Returns
+    -------
+    status : int
+        0 on success, 2 on bad input (after one line on stderr).
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit:
+        return exit.code if isinstance(exit.code, int) else 2
+    try:
+        return args.func(args)
+    except InputError as error:
+        print(f"skrnn {args.command}: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"skrnn {args.command}: interrupted", file=sys.stderr)
+        return 130
