@@ -11,6 +11,7 @@ import os
 import sys
 import tempfile
 import time
+import warnings
 from collections import Counter
 from pathlib import Path
 
@@ -198,6 +199,16 @@ def _guess_time_column(frame, target):
     return first if times.notna().all() else None
 
 
+def _infer_freq(index):
+    """pandas' inferred frequency as an offset, or None (any pandas version)."""
+    pd = _import_pandas()
+    with warnings.catch_warnings():
+        # pandas 3 warns that infer_freq will return an offset, not a string.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        freq = pd.infer_freq(index)
+    return None if freq is None else pd.tseries.frequencies.to_offset(freq)
+
+
 def _regular_index(times, name):
     """A regular index spanning ``times`` and its step (frequency).
 
@@ -223,12 +234,12 @@ def _regular_index(times, name):
         index = pd.Index(values[0] + step * np.arange(n), name=name)
         return index, step
     index = pd.DatetimeIndex(times, name=name)
-    freq = pd.infer_freq(index) if len(index) >= 3 else None
+    freq = _infer_freq(index) if len(index) >= 3 else None
     if freq is None:
         # Gaps hide the frequency: take the one most short stretches show.
         stride = max(1, (len(index) - 4) // 200)
         votes = Counter(
-            pd.infer_freq(index[i : i + 5]) for i in range(0, len(index) - 4, stride)
+            _infer_freq(index[i : i + 5]) for i in range(0, len(index) - 4, stride)
         )
         votes.pop(None, None)
         if votes:
@@ -247,15 +258,22 @@ def _regular_index(times, name):
     return full, full.freq
 
 
-def load_series(path, target, time_col=None):
-    """Read ``path`` and return the target as a regular, time-ordered Series."""
+def load_series(path, target, time_col=None, notes=None):
+    """Read ``path`` and return the target as a regular, time-ordered Series.
+
+    Returns the Series and its time step (a pandas offset, a number, or None
+    for row order). Remarks for the user are appended to ``notes``.
+    """
+    notes = [] if notes is None else notes
     pd = _import_pandas()
     frame = _read_csv(path)
     values = _numeric_target(_column(frame, target, "--target"), target)
     if time_col is None:
         time_col = _guess_time_column(frame, target)
         if time_col is not None:
-            _note(f"using column {time_col!r} as time (pass --time-col to choose)")
+            notes.append(
+                f"using column {time_col!r} as time (pass --time-col to choose)"
+            )
     if time_col is None:
         return pd.Series(values.to_numpy(), name=target), None
     times = _parse_times(_column(frame, time_col, "--time-col"), time_col)
@@ -266,7 +284,7 @@ def load_series(path, target, time_col=None):
     series = values.reindex(index)
     n_added = len(index) - len(times)
     if n_added:
-        _note(f"{n_added} missing time steps in {time_col!r} are gaps (NaN)")
+        notes.append(f"{n_added} missing time step(s) in {time_col!r} are gaps")
     return series, step
 
 
@@ -318,7 +336,10 @@ def run_forecast(args):
                 "--plot needs matplotlib: pip install skrnn[plot]"
             ) from None
 
-    series, step = load_series(args.file, args.target, args.time_col)
+    # Notes wait until the input has passed every check: bad input gets
+    # exactly one line.
+    notes = []
+    series, step = load_series(args.file, args.target, args.time_col, notes)
     values = series.to_numpy(dtype=float)
     n_known = int(np.isfinite(values).sum())
     if len(values) < args.window + args.horizon:
@@ -327,8 +348,8 @@ def run_forecast(args):
             f"{args.window} + --horizon {args.horizon}; use a smaller --window"
         )
     if n_known < len(values):
-        _note(
-            f"{len(values) - n_known} missing values: training skips the "
+        notes.append(
+            f"{len(values) - n_known} missing value(s): training skips the "
             "windows that contain them"
         )
 
@@ -343,10 +364,12 @@ def run_forecast(args):
     history = series.copy()
     if np.isnan(values[-args.window :]).any():
         history = history.interpolate(limit_direction="both")
-        _note(
+        notes.append(
             f"the last {args.window} values have gaps; filled them by linear "
             "interpolation to start the forecast"
         )
+    for note in notes:
+        _note(note)
 
     cls = MODELS[args.model]
     params = {"random_state": args.random_state, "verbose": 0}

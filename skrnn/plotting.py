@@ -4,6 +4,7 @@ matplotlib is an optional dependency: ``pip install skrnn[plot]``. It is
 imported when a function here is first called, not when this module is.
 """
 
+import warnings
 from collections.abc import Mapping
 
 import numpy as np
@@ -44,21 +45,20 @@ def _as_1d(values, name):
 
 def _future_index(index, steps):
     """``steps`` positions continuing ``index`` at its frequency or last step."""
-    if getattr(index, "freq", None) is not None:
+    freq = getattr(index, "freq", None)
+    if freq is None and hasattr(index, "inferred_freq") and len(index) >= 3:
         import pandas as pd
 
-        return pd.date_range(index[-1], periods=steps + 1, freq=index.freq)[1:]
-    if hasattr(index, "inferred_freq") and len(index) >= 3:
+        with warnings.catch_warnings():
+            # pandas 3 warns that inferred_freq will become an offset.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            freq = index.inferred_freq
+        freq = None if freq is None else pd.tseries.frequencies.to_offset(freq)
+    if freq is not None:
         import pandas as pd
 
-        if index.inferred_freq is not None:
-            return pd.date_range(
-                index[-1], periods=steps + 1, freq=index.inferred_freq
-            )[1:]
-    if len(index) >= 2:
-        step = index[-1] - index[-2]
-    else:
-        step = 1
+        return pd.date_range(index[-1], periods=steps + 1, freq=freq)[1:]
+    step = index[-1] - index[-2] if len(index) >= 2 else 1
     return [index[-1] + step * k for k in range(1, steps + 1)]
 
 

@@ -1,0 +1,238 @@
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from skrnn import _cli
+from skrnn._cli import main
+
+needs_forecast = pytest.mark.skipif(
+    not hasattr(_cli.LSTMForecaster, "forecast"),
+    reason="LSTMForecaster.forecast has not landed yet",
+)
+
+
+@pytest.fixture
+def daily_csv(tmp_path):
+    """200 days of a noisy sine, rows shuffled, one date missing, two NaN."""
+    rng = np.random.RandomState(0)
+    dates = pd.date_range("2023-01-01", periods=200, freq="D")
+    values = 10 + np.sin(np.arange(200) / 5) + 0.05 * rng.randn(200)
+    frame = pd.DataFrame({"date": dates.strftime("%Y-%m-%d"), "sales": values})
+    frame.loc[[50, 120], "sales"] = np.nan
+    frame = frame.drop(index=80).sample(frac=1, random_state=0)
+    path = tmp_path / "sales.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def run(capsys, *argv):
+    status = main([str(arg) for arg in argv])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def files_in(directory):
+    return sorted(path.name for path in directory.iterdir())
+
+
+@needs_forecast
+def test_forecast_writes_dated_rows_with_bounds(daily_csv, tmp_path, capsys):
+    out, png = tmp_path / "forecast.csv", tmp_path / "forecast.png"
+    status, stdout, stderr = run(
+        capsys, daily_csv, "--target", "sales", "--window", 10, "--steps", 7,
+        "--epochs", 2, "--out", out, "--plot", png,
+    )  # fmt: skip
+    assert status == 0, stderr
+    result = pd.read_csv(out, index_col="date", parse_dates=True)
+    assert list(result.columns) == ["sales", "sales_lower", "sales_upper"]
+    assert len(result) == 7
+    expected = pd.date_range("2023-07-20", periods=7, freq="D")
+    assert list(result.index) == list(expected)
+    assert (result["sales_lower"] <= result["sales"]).all()
+    assert (result["sales"] <= result["sales_upper"]).all()
+    assert (result["sales_upper"] > result["sales_lower"]).all()
+    # The series lives in [9, 11]: a forecast far outside it is a bug.
+    assert result["sales"].between(8, 12).all()
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "using column 'date' as time" in stderr
+    assert "1 missing time step(s) in 'date' are gaps" in stderr
+    assert "3 missing value(s)" in stderr
+    assert "epoch 2/2" in stderr  # the progress bar
+    assert "7 forecasts of 'sales'" in stdout
+    assert files_in(tmp_path) == ["forecast.csv", "forecast.png", "sales.csv"]
+
+
+@needs_forecast
+def test_forecast_numeric_time_column_and_horizon(tmp_path, capsys):
+    years = np.arange(1900, 2000)
+    values = 50 + 40 * np.sin(2 * np.pi * years / 11)
+    path = tmp_path / "yearly.csv"
+    pd.DataFrame({"value": values, "year": years}).to_csv(path, index=False)
+    out = tmp_path / "out.csv"
+    status, _, stderr = run(
+        capsys, path, "--target", "value", "--time-col", "year", "--window", 12,
+        "--horizon", 3, "--steps", 5, "--epochs", 1, "--model", "gru",
+        "--out", out,
+    )  # fmt: skip
+    assert status == 0, stderr
+    result = pd.read_csv(out)
+    assert result["year"].tolist() == [2000, 2001, 2002, 2003, 2004]
+    assert (result["value_lower"] <= result["value"]).all()
+    assert (result["value"] <= result["value_upper"]).all()
+
+
+@needs_forecast
+def test_forecast_fills_a_gap_in_the_last_window_and_says_so(tmp_path, capsys):
+    values = np.sin(np.arange(60) / 4)
+    values[-3] = np.nan
+    path = tmp_path / "series.csv"
+    pd.DataFrame({"y": values}).to_csv(path, index=False)
+    out = tmp_path / "out.csv"
+    status, _, stderr = run(
+        capsys, path, "--target", "y", "--window", 8, "--steps", 4,
+        "--epochs", 1, "--model", "rnn", "--out", out,
+    )  # fmt: skip
+    assert status == 0, stderr
+    assert "filled them by linear interpolation" in stderr
+    result = pd.read_csv(out)
+    assert result["step"].tolist() == [60, 61, 62, 63]
+    assert np.isfinite(result[["y", "y_lower", "y_upper"]].to_numpy()).all()
+
+
+@pytest.fixture
+def bad_inputs(tmp_path, daily_csv):
+    text = tmp_path / "text.csv"
+    text.write_text("date,sales\n2023-01-01,1.5\n2023-01-02,high\n")
+    short = tmp_path / "short.csv"
+    pd.DataFrame({"sales": np.arange(15.0)}).to_csv(short, index=False)
+    return {
+        "missing file": (
+            [tmp_path / "nope.csv", "--target", "sales"],
+            "nope.csv: no such file",
+        ),
+        "unknown column": (
+            [daily_csv, "--target", "revenue"],
+            "--target 'revenue' is not a column; available: date, sales",
+        ),
+        "unknown time column": (
+            [daily_csv, "--target", "sales", "--time-col", "when"],
+            "--time-col 'when' is not a column; available: date, sales",
+        ),
+        "non-numeric target": (
+            [text, "--target", "sales"],
+            "--target 'sales' is not numeric: row 2 holds 'high'",
+        ),
+        "shorter than the window": (
+            [short, "--target", "sales", "--window", 20],
+            "the series has 15 values, fewer than --window 20 + --horizon 1",
+        ),
+        "missing output directory": (
+            [daily_csv, "--target", "sales", "--out", tmp_path / "no" / "f.csv"],
+            "does not exist",
+        ),
+        "bad steps": (
+            [daily_csv, "--target", "sales", "--steps", 0],
+            "argument --steps: 0 is not a positive integer",
+        ),
+        "bad coverage": (
+            [daily_csv, "--target", "sales", "--coverage", 1.5],
+            "coverage strictly between 0 and 1",
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "missing file",
+        "unknown column",
+        "unknown time column",
+        "non-numeric target",
+        "shorter than the window",
+        "missing output directory",
+        "bad steps",
+        "bad coverage",
+    ],
+)
+def test_bad_input_is_one_line_exit_2_and_no_file(case, bad_inputs, tmp_path, capsys):
+    argv, message = bad_inputs[case]
+    out = tmp_path / "forecast.csv"
+    if "--out" not in argv:
+        argv = [*argv, "--out", out]
+    before = files_in(tmp_path)
+    status, stdout, stderr = run(capsys, "forecast", *argv, "--epochs", 1)
+    assert status == 2
+    assert stderr.endswith("\n") and stderr.count("\n") == 1, stderr
+    assert stderr.startswith("skrnn")
+    assert message in stderr
+    assert stdout == ""
+    assert files_in(tmp_path) == before
+
+
+def test_failure_while_writing_leaves_no_file(daily_csv, tmp_path, monkeypatch):
+    out, png = tmp_path / "forecast.csv", tmp_path / "forecast.png"
+    out.write_text("previous forecast\n")
+    monkeypatch.setattr(_cli.LSTMForecaster, "forecast", fake_forecast, raising=False)
+
+    def broken_plot(*args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(_cli, "_save_forecast_plot", broken_plot)
+    argv = ["forecast", str(daily_csv), "--target", "sales", "--window", "10"]
+    with pytest.raises(OSError, match="disk full"):
+        main([*argv, "--steps", "3", "--epochs", "1", "--out", str(out)] +
+             ["--plot", str(png)])  # fmt: skip
+    assert out.read_text() == "previous forecast\n"
+    assert files_in(tmp_path) == ["forecast.csv", "sales.csv"]
+
+
+def fake_forecast(self, history, steps, *, coverage=None):
+    """A stand-in with forecast's numpy contract."""
+    y_pred = np.full(steps, history[-1])
+    return y_pred, np.stack([y_pred - 1, y_pred + 1], axis=-1)
+
+
+def test_dates_continue_a_monthly_series_with_a_gap(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(_cli.LSTMForecaster, "forecast", fake_forecast, raising=False)
+    dates = pd.date_range("2015-01-01", periods=60, freq="MS").delete(30)
+    path = tmp_path / "monthly.csv"
+    pd.DataFrame({"month": dates, "y": np.arange(59.0)}).to_csv(path, index=False)
+    out = tmp_path / "out.csv"
+    status, _, stderr = run(
+        capsys, "forecast", path, "--target", "y", "--window", 6, "--steps", 3,
+        "--epochs", 1, "--out", out,
+    )  # fmt: skip
+    assert status == 0, stderr
+    assert "1 missing time step(s) in 'month' are gaps" in stderr
+    result = pd.read_csv(out)
+    assert result["month"].tolist() == ["2020-01-01", "2020-02-01", "2020-03-01"]
+    assert result["y"].tolist() == [58.0, 58.0, 58.0]
+    assert result["y_lower"].tolist() == [57.0, 57.0, 57.0]
+
+
+def test_irregular_dates_are_bad_input(tmp_path, capsys):
+    path = tmp_path / "irregular.csv"
+    dates = ["2020-01-01", "2020-01-02", "2020-01-05", "2020-01-06", "2020-01-17"]
+    pd.DataFrame({"when": dates, "y": np.arange(5.0)}).to_csv(path, index=False)
+    status, _, stderr = run(capsys, "forecast", path, "--target", "y")
+    assert status == 2
+    assert "'when'" in stderr and "regular" in stderr
+    assert stderr.count("\n") == 1
+
+
+def test_python_m_skrnn_help():
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    completed = subprocess.run(
+        [sys.executable, "-m", "skrnn", "--help"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert completed.returncode == 0
+    assert completed.stdout.startswith("usage: skrnn")
+    assert "forecast" in completed.stdout and "demo" in completed.stdout
