@@ -1,6 +1,7 @@
 """scikit-learn compatible RNN, LSTM and GRU forecasters for time series."""
 
 from skrnn._forecasters import GRUForecaster, LSTMForecaster, RNNForecaster
+from skrnn._persistence import load
 from skrnn._sequence_reshaper import SequenceReshaper
 from skrnn._sliding_window import SlidingWindowTransformer
 from skrnn._windows import make_windows
@@ -13,6 +14,7 @@ __all__ = [
     "RNNForecaster",
     "SequenceReshaper",
     "SlidingWindowTransformer",
+    "load",
     "make_windows",
     "__version__",
 ]

@@ -1,0 +1,550 @@
+"""Save a fitted forecaster to one file and load it back, without pickle.
+
+The file is a zip archive with up to three members:
+
+- ``skrnn.json``: format version, library versions, the estimator class,
+  ``get_params()`` and the fitted attributes, as JSON;
+- ``model.keras``: the trained Keras model in Keras's own format;
+- ``code.pkl``: only when a parameter is Python code that JSON cannot hold
+  (a ``preprocessing`` function, a custom loss, callbacks): those values,
+  pickled with cloudpickle. Reading it runs code, so :func:`load` refuses it
+  unless ``safe_mode=False``.
+"""
+
+import contextlib
+import io
+import json
+import math
+import os
+import pathlib
+import pickle
+import tempfile
+import zipfile
+import zlib
+from numbers import Integral
+
+import keras
+import numpy as np
+from sklearn.utils.validation import check_is_fitted
+
+try:  # scikit-learn needs joblib, which needs cloudpickle (>= 1.5).
+    import cloudpickle as _code_pickle
+except ImportError:  # pragma: no cover
+    _code_pickle = pickle
+
+__all__ = [
+    "KerasFile",
+    "load",
+    "model_from_bytes",
+    "model_to_bytes",
+    "pickle_model_state",
+    "save_estimator",
+    "unpickle_model_state",
+]
+
+FORMAT = "skrnn-estimator"
+FORMAT_VERSION = 1
+JSON_MEMBER = "skrnn.json"
+MODEL_MEMBER = "model.keras"
+CODE_MEMBER = "code.pkl"
+
+# Private fitted state that is not rebuilt from the rest: saved with the
+# attributes that end in "_".
+PRIVATE_STATE = ("_random_state",)
+
+_UNSAFE = (
+    "{path} contains arbitrary Python code ({what}). Loading it would run "
+    "that code. Pass safe_mode=False only if you trust the file's source."
+)
+
+
+def _forecaster_classes():
+    """skrnn's own forecaster classes by name: the only ones a file may name."""
+    from skrnn._base import BaseRecurrentForecaster
+
+    classes, stack = {}, [BaseRecurrentForecaster]
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        if cls.__module__.startswith("skrnn.") and not cls.__name__.startswith("_"):
+            if cls is not BaseRecurrentForecaster:
+                classes[cls.__name__] = cls
+    return classes
+
+
+# ------------------------------------------------------------------ encoding
+
+
+class _NotJSONable(Exception):
+    """A value (or a part of it) that only pickle can store."""
+
+
+def _encode_float(value):
+    if math.isfinite(value):
+        return value
+    return {"__float__": repr(value)}  # "nan", "inf" or "-inf"
+
+
+def _encode_array(array):
+    if array.dtype.kind in "biuf":
+        values = array.ravel().tolist()
+        if array.dtype.kind == "f" and not np.isfinite(array).all():
+            values = [_encode_float(v) for v in values]
+    elif array.dtype.kind in "UO":
+        values = [_encode(v) for v in array.ravel().tolist()]
+    else:
+        raise _NotJSONable(array.dtype)
+    return {
+        "__ndarray__": {
+            "dtype": array.dtype.str if array.dtype.kind != "O" else "object",
+            "shape": list(array.shape),
+            "data": values,
+        }
+    }
+
+
+def _encode(value):
+    """``value`` as JSON-able data; tagged one-key dicts keep numpy and tuples."""
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, np.ndarray):
+        return _encode_array(value)
+    if isinstance(value, np.generic):
+        return {"__scalar__": _encode_array(np.asarray(value))["__ndarray__"]}
+    if isinstance(value, Integral):
+        return int(value)
+    if isinstance(value, float):
+        return _encode_float(value)
+    if isinstance(value, tuple):
+        return {"__tuple__": [_encode(v) for v in value]}
+    if isinstance(value, list):
+        return [_encode(v) for v in value]
+    if isinstance(value, dict):
+        if all(isinstance(k, str) for k in value):
+            return {"__dict__": {k: _encode(v) for k, v in value.items()}}
+        return {"__items__": [[_encode(k), _encode(v)] for k, v in value.items()]}
+    if isinstance(value, np.random.RandomState):
+        return {"__random_state__": _encode(value.get_state(legacy=True))}
+    if isinstance(value, keras.optimizers.Optimizer):
+        # Keras's own config (no code) round-trips optimizers exactly; loss
+        # configs do not (Huber drops its delta), so losses are pickled.
+        return {"__keras__": keras.saving.serialize_keras_object(value)}
+    raise _NotJSONable(type(value))
+
+
+def _decode(data, code, safe_mode):
+    """Inverse of :func:`_encode`; ``code`` holds the unpickled values."""
+    if isinstance(data, list):
+        return [_decode(v, code, safe_mode) for v in data]
+    if not isinstance(data, dict):
+        return data
+    if len(data) != 1:
+        raise ValueError(f"unexpected JSON object with keys {sorted(data)}")
+    ((tag, payload),) = data.items()
+    if tag == "__float__":
+        return float(payload)
+    if tag == "__tuple__":
+        return tuple(_decode(v, code, safe_mode) for v in payload)
+    if tag == "__dict__":
+        return {k: _decode(v, code, safe_mode) for k, v in payload.items()}
+    if tag == "__items__":
+        return {
+            _decode(k, code, safe_mode): _decode(v, code, safe_mode) for k, v in payload
+        }
+    if tag in ("__ndarray__", "__scalar__"):
+        values = [_decode(v, code, safe_mode) for v in payload["data"]]
+        if payload["dtype"] == "object":
+            array = np.empty(len(values), dtype=object)
+            array[:] = values
+        else:
+            array = np.array(values, dtype=np.dtype(payload["dtype"]))
+        array = array.reshape(payload["shape"])
+        return array[()] if tag == "__scalar__" else array
+    if tag == "__random_state__":
+        random_state = np.random.RandomState()
+        random_state.set_state(_decode(payload, code, safe_mode))
+        return random_state
+    if tag == "__keras__":
+        return keras.saving.deserialize_keras_object(payload, safe_mode=safe_mode)
+    if tag == "__code__":
+        return code[payload]
+    raise ValueError(f"unknown JSON tag {tag!r}")
+
+
+def _encode_section(values, section, code):
+    """Encode a dict of named values, moving the non-JSON ones into ``code``."""
+    encoded = {}
+    for name, value in values.items():
+        try:
+            encoded[name] = _encode(value)
+        except _NotJSONable:
+            key = f"{section}.{name}"
+            code[key] = value
+            encoded[name] = {"__code__": key}
+    return encoded
+
+
+class _CodePickler(_code_pickle.Pickler):
+    """Pickle code, leaving out the Keras models that callbacks point to.
+
+    Keras sets ``callback.model`` during ``fit``; the model is saved on its
+    own, and a pickled copy would need its custom objects to load.
+    """
+
+    def persistent_id(self, obj):
+        return "keras.Model" if isinstance(obj, keras.Model) else None
+
+
+class _CodeUnpickler(pickle.Unpickler):
+    def persistent_load(self, pid):
+        if pid == "keras.Model":
+            return None
+        raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")
+
+
+def _dump_code(values):
+    buffer = io.BytesIO()
+    _CodePickler(buffer).dump(values)
+    return buffer.getvalue()
+
+
+def _load_code(data):
+    return _CodeUnpickler(io.BytesIO(data)).load()
+
+
+def _callables_by_name(values):
+    """``{__name__: f}`` of the functions and classes in (nested) ``values``."""
+    found = {}
+    stack = list(values)
+    while stack:
+        value = stack.pop()
+        if isinstance(value, list | tuple):
+            stack.extend(value)
+        elif isinstance(value, dict):
+            stack.extend(value.values())
+        elif callable(value) and isinstance(getattr(value, "__name__", None), str):
+            found[value.__name__] = value
+    return found
+
+
+def model_to_bytes(model):
+    """The ``.keras`` file of ``model``, as bytes.
+
+    Parameters
+    ----------
+    model : keras.Model
+        The model to save, with its compile settings and optimizer state.
+
+    Returns
+    -------
+    bytes
+        What ``model.save("model.keras")`` writes.
+    """
+    with tempfile.TemporaryDirectory() as directory:
+        model_file = os.path.join(directory, MODEL_MEMBER)
+        model.save(model_file)
+        with open(model_file, "rb") as file:
+            return file.read()
+
+
+def model_from_bytes(data, *, safe_mode=True, custom_objects=()):
+    """Load a model saved by :func:`model_to_bytes`.
+
+    Parameters
+    ----------
+    data : bytes
+        A ``.keras`` file.
+    safe_mode : bool, default=True
+        Keras's safe mode: refuse ``Lambda`` layers, which hold code.
+    custom_objects : iterable, default=()
+        Values (functions, classes, nested in lists or dicts) the model may
+        refer to by name: a custom loss, a ``preprocessing`` function.
+
+    Returns
+    -------
+    keras.Model
+        The model, compiled as it was saved.
+    """
+    with tempfile.TemporaryDirectory() as directory:
+        model_file = os.path.join(directory, MODEL_MEMBER)
+        with open(model_file, "wb") as file:
+            file.write(data)
+        # keras.saving.load_model applies safe_mode to nested layers too
+        # (the pickle path of Keras 3.15 does not).
+        return keras.saving.load_model(
+            model_file,
+            safe_mode=safe_mode,
+            custom_objects=_callables_by_name(custom_objects),
+        )
+
+
+class KerasFile(bytes):
+    """A model's ``.keras`` file, standing in for the model in a pickle."""
+
+
+def pickle_model_state(state):
+    """``state`` (a ``__getstate__`` dict) with ``model_`` as a :class:`KerasFile`.
+
+    scikeras pickles Keras models through ``load_model(compile=True)`` in
+    safe mode and without custom objects, so a model with a ``Lambda`` layer
+    or a custom loss does not unpickle. Carrying the ``.keras`` bytes lets
+    :func:`unpickle_model_state` load it with the estimator's own callables.
+    """
+    if isinstance(state.get("model_"), keras.Model):
+        state = {**state, "model_": KerasFile(model_to_bytes(state["model_"]))}
+    return state
+
+
+def unpickle_model_state(state):
+    """Inverse of :func:`pickle_model_state`, for ``__setstate__``."""
+    if isinstance(state.get("model_"), KerasFile):
+        # Unpickling runs code whatever Keras does: its safe mode adds nothing.
+        model = model_from_bytes(
+            state["model_"], safe_mode=False, custom_objects=list(state.values())
+        )
+        state = {**state, "model_": model}
+    return state
+
+
+# -------------------------------------------------------------------- saving
+
+
+def _fitted_attributes(estimator):
+    return {
+        name: value
+        for name, value in vars(estimator).items()
+        if (name.endswith("_") and not name.startswith("_") and name != "model_")
+        or name in PRIVATE_STATE
+    }
+
+
+def _umask():
+    """The process umask, read without changing it (Linux), else 0o022."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except OSError:
+        pass
+    return 0o022
+
+
+def save_estimator(estimator, path):
+    """Write fitted ``estimator`` to ``path`` as one zip file, atomically.
+
+    Parameters
+    ----------
+    estimator : RNNForecaster, LSTMForecaster or GRUForecaster
+        A fitted forecaster.
+    path : str or path-like
+        The file to write. It is written to a temporary file in the same
+        directory first and moved into place when complete, so a failed
+        save leaves an existing file as it was.
+
+    Returns
+    -------
+    path : pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    sklearn.exceptions.NotFittedError
+        If ``estimator`` is not fitted.
+    TypeError
+        If ``estimator`` is not one of skrnn's forecasters, or a parameter
+        can be stored neither as JSON nor with pickle.
+    ValueError
+        If ``path`` is a directory.
+    """
+    import sklearn
+
+    import skrnn
+
+    check_is_fitted(estimator)
+    cls = type(estimator)
+    if _forecaster_classes().get(cls.__name__) is not cls:
+        raise TypeError(
+            f"save writes only skrnn's own forecasters, not {cls.__name__}: "
+            "subclasses could not be rebuilt safely by skrnn.load. Use pickle "
+            "or joblib for them."
+        )
+    path = pathlib.Path(os.fspath(path))
+    if path.is_dir():
+        raise ValueError(
+            f"path={str(path)!r} is a directory; pass a file path such as "
+            f"{str(path / 'forecaster.skrnn')!r}."
+        )
+    code = {}
+    document = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "skrnn_version": skrnn.__version__,
+        "keras_version": keras.__version__,
+        "keras_backend": keras.backend.backend(),
+        "sklearn_version": sklearn.__version__,
+        "class": cls.__name__,
+        "params": _encode_section(estimator.get_params(), "params", code),
+        "attributes": _encode_section(_fitted_attributes(estimator), "attrs", code),
+    }
+    text = json.dumps(document, indent=1, allow_nan=False)
+    pickled = None
+    if code:
+        try:
+            pickled = _dump_code(code)
+        except Exception as error:
+            names = ", ".join(sorted(code))
+            raise TypeError(
+                f"Cannot save {cls.__name__}: {names} is neither JSON nor "
+                f"picklable ({error}). Use picklable values for these "
+                "parameters."
+            ) from error
+    model_bytes = model_to_bytes(estimator.model_)
+
+    fd, partial = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.", suffix=".partial"
+    )
+    try:
+        with os.fdopen(fd, "wb") as file:
+            with zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as archive:
+                archive.writestr(JSON_MEMBER, text)
+                archive.writestr(MODEL_MEMBER, model_bytes)
+                if pickled is not None:
+                    archive.writestr(CODE_MEMBER, pickled)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(partial, 0o666 & ~_umask())
+        os.replace(partial, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(partial)
+        raise
+    return path
+
+
+# ------------------------------------------------------------------- loading
+
+
+def _not_a_forecaster_file(path, reason):
+    return ValueError(
+        f"{path} is not a forecaster saved by skrnn ({reason}). Pass a file "
+        "written by the save method of an skrnn forecaster."
+    )
+
+
+def _read_archive(path):
+    """The JSON document, model bytes and pickled code (or None) of ``path``."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if JSON_MEMBER not in names or MODEL_MEMBER not in names:
+                raise _not_a_forecaster_file(
+                    path, f"a zip archive without {JSON_MEMBER} and {MODEL_MEMBER}"
+                )
+            text = archive.read(JSON_MEMBER)
+            model_bytes = archive.read(MODEL_MEMBER)
+            code = archive.read(CODE_MEMBER) if CODE_MEMBER in names else None
+    except (zipfile.BadZipFile, EOFError, zlib.error) as error:
+        raise _not_a_forecaster_file(
+            path, f"not a complete zip archive: {error}"
+        ) from error
+    try:
+        document = json.loads(text)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise _not_a_forecaster_file(path, f"unreadable {JSON_MEMBER}") from error
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise _not_a_forecaster_file(path, f"{JSON_MEMBER} is not skrnn's")
+    return document, model_bytes, code
+
+
+def load(path, *, safe_mode=True):
+    """Load a forecaster written by its ``save`` method.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A file written by :meth:`LSTMForecaster.save` (or the same method
+        of the other forecasters).
+    safe_mode : bool, default=True
+        Refuse files that contain Python code: a ``preprocessing`` or
+        ``postprocessing`` function (a Keras ``Lambda`` layer), or parameters
+        such as a custom loss or callbacks, which are stored pickled. Loading
+        those runs code from the file: pass ``safe_mode=False`` only for
+        files you trust.
+
+    Returns
+    -------
+    estimator : RNNForecaster, LSTMForecaster or GRUForecaster
+        The fitted forecaster, with the parameters and fitted attributes it
+        was saved with. It predicts as the saved one did.
+
+    Raises
+    ------
+    ValueError
+        If ``path`` is not a complete file written by ``save``, names a class
+        that is not an skrnn forecaster, was written by a newer format
+        version, or (in safe mode) contains Python code.
+
+    See Also
+    --------
+    LSTMForecaster.save : Write a fitted forecaster to one file.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrnn import RNNForecaster, load, make_windows
+    >>> X, y = make_windows(np.sin(np.arange(100) / 5), window=10)
+    >>> model = RNNForecaster(units=4, epochs=1, random_state=0).fit(X, y)
+    >>> path = model.save(getfixture("tmp_path") / "model.skrnn")
+    >>> loaded = load(path)
+    >>> bool((loaded.predict(X) == model.predict(X)).all())
+    True
+    """
+    path = pathlib.Path(os.fspath(path))
+    if path.is_dir():
+        raise ValueError(
+            f"path={str(path)!r} is a directory; pass the file written by save."
+        )
+    document, model_bytes, pickled = _read_archive(path)
+    version = document.get("format_version")
+    if not isinstance(version, int) or version > FORMAT_VERSION:
+        raise ValueError(
+            f"{path} has format version {version!r}, written by skrnn "
+            f"{document.get('skrnn_version')}; this skrnn reads versions up to "
+            f"{FORMAT_VERSION}. Upgrade skrnn to load it."
+        )
+    classes = _forecaster_classes()
+    name = document.get("class")
+    if name not in classes:
+        raise ValueError(
+            f"{path} holds a {name!r} estimator; skrnn.load restores only "
+            f"skrnn's forecasters {sorted(classes)}."
+        )
+    if pickled is not None and safe_mode:
+        raise ValueError(
+            _UNSAFE.format(path=path, what="pickled parameters or attributes")
+        )
+    code = {} if pickled is None else _load_code(pickled)
+    try:
+        params, attributes = (
+            {name: _decode(value, code, safe_mode) for name, value in section.items()}
+            for section in (document["params"], document["attributes"])
+        )
+    except (AttributeError, KeyError, TypeError, ValueError) as error:
+        raise _not_a_forecaster_file(path, f"damaged {JSON_MEMBER}: {error}") from error
+
+    try:
+        model = model_from_bytes(
+            model_bytes, safe_mode=safe_mode, custom_objects=code.values()
+        )
+    except ValueError as error:
+        if "safe_mode" in str(error):
+            raise ValueError(
+                _UNSAFE.format(path=path, what="a Keras Lambda layer")
+            ) from error
+        raise
+
+    estimator = classes[name](**params)
+    # __setstate__ rebuilds what is not saved, such as the predict function.
+    estimator.__setstate__({**vars(estimator), **attributes, "model_": model})
+    return estimator
