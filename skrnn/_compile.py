@@ -24,25 +24,75 @@ LOSSES = {
 }
 
 
-def resolve_loss(loss):
+def _routed_error(prefix, target, params, error):
+    """``error`` from building ``target`` with routed ``params``, naming them."""
+    routed = ", ".join(f"{prefix}__{name}={value!r}" for name, value in params.items())
+    name = getattr(target, "__name__", type(target).__name__)
+    kind = TypeError if isinstance(error, TypeError) else ValueError
+    return kind(
+        f"{name} rejected the routed parameters {routed}: {error} Check their "
+        f"names and values against {name}'s arguments."
+    )
+
+
+def resolve_loss(loss, params=None):
     """A loss class, instance or function for ``loss``.
+
+    Parameters
+    ----------
+    loss : str, keras.losses.Loss, its class or callable
+        The ``loss`` parameter.
+    params : dict or None, default=None
+        Routed ``loss__*`` parameters. When given, the loss is built with
+        them (a class is instantiated) and returned ready for ``compile``.
 
     Raises
     ------
     ValueError
-        If ``loss`` is a string Keras does not know.
+        If ``loss`` is a string Keras does not know, or the loss rejects a
+        routed parameter (``TypeError`` for an unknown argument name).
     """
-    if not isinstance(loss, str):
+    if isinstance(loss, str):
+        if loss.lower() in LOSSES:
+            loss = LOSSES[loss.lower()]
+        else:
+            try:
+                loss = keras.losses.get(loss)
+            except ValueError:
+                raise ValueError(
+                    f"loss={loss!r} is not a Keras loss. Use one of "
+                    f"{sorted(LOSSES)}, another name from keras.losses, or a "
+                    "keras.losses.Loss."
+                ) from None
+    if params is None:
         return loss
-    if loss.lower() in LOSSES:
-        return LOSSES[loss.lower()]
     try:
-        return keras.losses.get(loss)
-    except ValueError:
-        raise ValueError(
-            f"loss={loss!r} is not a Keras loss. Use one of {sorted(LOSSES)}, "
-            "another name from keras.losses, or a keras.losses.Loss."
-        ) from None
+        return unflatten_params(loss, params)
+    except (TypeError, ValueError) as error:
+        raise _routed_error("loss", loss, params, error) from error
+
+
+def resolve_metrics(metrics, params=None):
+    """Check the ``metrics`` parameter and apply routed ``metrics__*`` params.
+
+    Raises
+    ------
+    ValueError
+        If a metric name is not one Keras knows.
+    """
+    if metrics is None:
+        return None
+    for metric in metrics:
+        if isinstance(metric, str):
+            try:
+                keras.metrics.get(metric)
+            except ValueError:
+                raise ValueError(
+                    f"metrics={list(metrics)!r}: {metric!r} is not a Keras "
+                    "metric. Use names such as 'mae', 'mse' or 'rmse' "
+                    "(keras.metrics), or keras.metrics.Metric instances."
+                ) from None
+    return unflatten_params(list(metrics), params or {})
 
 
 def resolve_optimizer(optimizer, params):
@@ -59,7 +109,8 @@ def resolve_optimizer(optimizer, params):
     Raises
     ------
     ValueError
-        If ``optimizer`` is a string Keras does not know.
+        If ``optimizer`` is a string Keras does not know, or the optimizer
+        rejects a routed parameter (``TypeError`` for an unknown argument).
     """
     if isinstance(optimizer, str):
         try:
@@ -71,8 +122,10 @@ def resolve_optimizer(optimizer, params):
                 "keras.optimizers.Optimizer."
             ) from None
     if isinstance(optimizer, keras.optimizers.Optimizer):
-        config = {**optimizer.get_config(), **params}
-        return type(optimizer).from_config(config)
+        try:
+            return type(optimizer).from_config({**optimizer.get_config(), **params})
+        except (TypeError, ValueError) as error:
+            raise _routed_error("optimizer", type(optimizer), params, error) from error
     if not (
         inspect.isclass(optimizer) and issubclass(optimizer, keras.optimizers.Optimizer)
     ):
@@ -80,4 +133,7 @@ def resolve_optimizer(optimizer, params):
             f"optimizer must be a name, a keras.optimizers.Optimizer or its "
             f"class; got {optimizer!r}."
         )
-    return unflatten_params(optimizer, params)
+    try:
+        return unflatten_params(optimizer, params)
+    except (TypeError, ValueError) as error:
+        raise _routed_error("optimizer", optimizer, params, error) from error

@@ -7,6 +7,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from skrnn._array_output import ArrayOutputMixin
+from skrnn._input_errors import check_table_ndim, naming_input
 
 
 class SequenceReshaper(
@@ -85,7 +86,7 @@ class SequenceReshaper(
             The fitted transformer.
         """
         self._validate_params()
-        X = validate_data(self, X, ensure_all_finite="allow-nan")
+        X = self._validate(X, reset=True)
         n_columns = X.shape[1]
         if n_columns % self.n_features:
             raise ValueError(
@@ -110,12 +111,22 @@ class SequenceReshaper(
             The same values, as windows.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan")
+        X = self._validate(X, reset=False)
         n_samples = X.shape[0]
         if self.layout == "time_major":
             return X.reshape(n_samples, self.n_timesteps_, self.n_features)
         windows = X.reshape(n_samples, self.n_features, self.n_timesteps_)
         return windows.transpose(0, 2, 1)
+
+    def _validate(self, X, *, reset):
+        check_table_ndim(
+            X,
+            type(self).__name__,
+            rows="one row of lagged values per sample",
+            fix_1d="pass lags.reshape(1, -1) for a single sample.",
+        )
+        with naming_input("X"):
+            return validate_data(self, X, reset=reset, ensure_all_finite="allow-nan")
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

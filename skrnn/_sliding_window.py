@@ -13,6 +13,7 @@ from sklearn.utils.validation import (
 )
 
 from skrnn._array_output import ArrayOutputMixin
+from skrnn._input_errors import check_table_ndim, naming_input
 
 
 class SlidingWindowTransformer(
@@ -135,9 +136,16 @@ class SlidingWindowTransformer(
         return _check_feature_names_in(self, input_features)
 
     def _validate(self, X, *, reset):
-        return validate_data(
-            self, X, reset=reset, dtype=np.float64, ensure_all_finite="allow-nan"
+        check_table_ndim(
+            X,
+            type(self).__name__,
+            rows="one row per time step",
+            fix_1d="pass series.reshape(-1, 1) or a one-column DataFrame.",
         )
+        with naming_input("X"):
+            return validate_data(
+                self, X, reset=reset, dtype=np.float64, ensure_all_finite="allow-nan"
+            )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

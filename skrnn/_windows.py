@@ -7,6 +7,8 @@ from numpy.lib.stride_tricks import sliding_window_view
 from sklearn.utils import check_array
 from sklearn.utils._param_validation import Interval, validate_params
 
+from skrnn._input_errors import naming_input
+
 
 def _as_2d(series):
     """Return ``series`` as a 2-D array ``(time, features)`` and its column names.
@@ -16,19 +18,24 @@ def _as_2d(series):
     columns = getattr(series, "columns", None)
     if columns is None and getattr(series, "name", None) is not None:
         columns = [series.name]
-    array = check_array(
-        series,
-        ensure_2d=False,
-        dtype="numeric",
-        ensure_all_finite="allow-nan",
-        input_name="series",
-    )
+    with naming_input("series"):
+        # Empty series and too many dimensions get the messages below.
+        array = check_array(
+            series,
+            ensure_2d=False,
+            allow_nd=True,
+            ensure_min_samples=0,
+            dtype="numeric",
+            ensure_all_finite="allow-nan",
+            input_name="series",
+        )
     if array.ndim == 1:
         array = array[:, np.newaxis]
     elif array.ndim != 2:
         raise ValueError(
             f"series must be 1-D (time,) or 2-D (time, features); got an array "
-            f"of shape {array.shape}."
+            f"of shape {array.shape}. Pass the series itself, one row per time "
+            "step."
         )
     return array, None if columns is None else list(columns)
 
