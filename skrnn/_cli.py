@@ -48,10 +48,11 @@ class ProgressBar(keras.callbacks.Callback):
         self._epochs = self.params.get("epochs") or 1
         self._tty = hasattr(self.stream, "isatty") and self.stream.isatty()
         self._every = max(1, self._epochs // 10)
-        self._last = ""
+        self._done = 0
+        self._width = 0
 
     def on_epoch_end(self, epoch, logs=None):
-        done = epoch + 1
+        done = self._done = epoch + 1
         width = 20
         filled = round(width * done / self._epochs)
         losses = "  ".join(
@@ -59,20 +60,24 @@ class ProgressBar(keras.callbacks.Callback):
             for key, value in (logs or {}).items()
             if key in ("loss", "val_loss")
         )
-        self._last = (
+        line = (
             f"{self.label} [{'#' * filled}{'.' * (width - filled)}] "
             f"epoch {done}/{self._epochs}  {losses}"
         )
         if self._tty:
-            self.stream.write("\r" + self._last)
+            # Pad to the longest line so far: a shorter line leaves no tail.
+            self._width = max(self._width, len(line))
+            self.stream.write("\r" + line.ljust(self._width))
             self.stream.flush()
         elif done % self._every == 0:
-            self.stream.write(self._last + "\n")
+            self.stream.write(line + "\n")
 
     def on_train_end(self, logs=None):
         elapsed = time.perf_counter() - self._start
         end = "\n" if self._tty else ""
-        self.stream.write(f"{end}{self.label}: trained in {elapsed:.1f} s\n")
+        self.stream.write(
+            f"{end}{self.label}: {self._done} epochs in {elapsed:.1f} s\n"
+        )
         self.stream.flush()
 
 
@@ -433,14 +438,14 @@ def _save_forecast_plot(history, result, path, args):
 # --------------------------------------------------------------------- demo
 
 
-def _demo_datasets():
-    """(name, series, window, n_train, unit) of each demo dataset."""
+def _demo_datasets(as_frame):
+    """(name, series, window, n_train) of each demo dataset."""
     from skrnn.datasets import load_sunspots, make_synthetic_series
 
-    _, sunspots = load_sunspots(as_frame=False)
+    sunspots = load_sunspots(as_frame=as_frame)
     return [
-        ("synthetic (course)", make_synthetic_series().astype(float), 20, 1000, "day"),
-        ("sunspots (yearly)", sunspots, 20, 259, "year"),
+        ("synthetic (course)", make_synthetic_series(as_frame=as_frame), 20, 1000),
+        ("sunspots (yearly)", sunspots if as_frame else sunspots[1], 20, 279),
     ]
 
 
@@ -450,6 +455,7 @@ def run_demo(args):
     out = Path(args.out)
     try:
         import matplotlib
+        import pandas  # noqa: F401  (dated plots)
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
@@ -457,7 +463,7 @@ def run_demo(args):
         from skrnn.plotting import plot_forecast, plot_history
     except ImportError:
         plt = None
-        _note("matplotlib is not installed: no plots (pip install skrnn[plot])")
+        _note("no plots without matplotlib and pandas: pip install skrnn[plot,pandas]")
     if plt is not None:
         if out.exists() and not out.is_dir():
             raise InputError(f"--out {out} exists and is not a directory")
@@ -465,8 +471,8 @@ def run_demo(args):
 
     rows = []
     written = []
-    for name, series, window, n_train, unit in _demo_datasets():
-        X, y = make_windows(series, window=window)
+    for name, series, window, n_train in _demo_datasets(as_frame=plt is not None):
+        X, y = make_windows(np.asarray(series, dtype=float), window=window)
         split = n_train - window  # window i trains iff its target is < n_train
         X_train, y_train, X_test, y_test = X[:split], y[:split], X[split:], y[split:]
         naive = np.abs(X_test[:, -1, 0] - y_test).mean()
@@ -483,25 +489,24 @@ def run_demo(args):
             rows.append((name, cls.__name__, mae, naive, estimator.n_iter_, seconds))
             if plt is None or cls is not LSTMForecaster:
                 continue
-            slug = name.split()[0]
-            steps = len(series) - n_train
+            history, actual = series.iloc[:n_train], series.iloc[n_train:]
+            steps = len(actual)
             fig, (top, bottom) = plt.subplots(
                 2, 1, figsize=(10, 8), height_ratios=(2, 1)
             )
             plot_forecast(
-                series[:n_train],
-                estimator.forecast(series[:n_train], steps, coverage=0.9),
-                actual=series[n_train:],
+                history,
+                estimator.forecast(history, steps, coverage=0.9),
+                actual=actual,
                 ax=top,
-                title=f"{cls.__name__}: {steps}-{unit} forecast of {name}, "
-                "90% interval",
+                title=f"{cls.__name__}: forecast of the last {steps} values of "
+                f"{name}, 90% interval",
             )
-            top.set_xlabel(f"time ({unit}s from the start)")
-            top.set_xlim(max(0, n_train - 3 * steps), len(series))
+            top.set_xlim(series.index[max(0, n_train - 3 * steps)], series.index[-1])
             plot_history(estimator, ax=bottom)
             bottom.set_title("training history")
             fig.tight_layout()
-            path = out / f"{slug}_lstm.png"
+            path = out / f"{name.split()[0]}_lstm.png"
             with _atomic_outputs([path]) as (tmp,):
                 fig.savefig(tmp, format="png", dpi=100)
             plt.close(fig)

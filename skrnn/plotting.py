@@ -271,6 +271,7 @@ def plot_history(history, *, ax=None):
     values = np.concatenate(plotted)
     if values.size and values.min() > 0 and values.max() > 10 * values.min():
         ax.set_yscale("log")
+    ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss")
     ax.legend(loc="best")
