@@ -43,7 +43,7 @@ def files_in(directory):
 def test_forecast_writes_dated_rows_with_bounds(daily_csv, tmp_path, capsys):
     out, png = tmp_path / "forecast.csv", tmp_path / "forecast.png"
     status, stdout, stderr = run(
-        capsys, daily_csv, "--target", "sales", "--window", 10, "--steps", 7,
+        capsys, "forecast", daily_csv, "--target", "sales", "--window", 10, "--steps", 7,
         "--epochs", 2, "--out", out, "--plot", png,
     )  # fmt: skip
     assert status == 0, stderr
@@ -74,7 +74,7 @@ def test_forecast_numeric_time_column_and_horizon(tmp_path, capsys):
     pd.DataFrame({"value": values, "year": years}).to_csv(path, index=False)
     out = tmp_path / "out.csv"
     status, _, stderr = run(
-        capsys, path, "--target", "value", "--time-col", "year", "--window", 12,
+        capsys, "forecast", path, "--target", "value", "--time-col", "year", "--window", 12,
         "--horizon", 3, "--steps", 5, "--epochs", 1, "--model", "gru",
         "--out", out,
     )  # fmt: skip
@@ -93,7 +93,7 @@ def test_forecast_fills_a_gap_in_the_last_window_and_says_so(tmp_path, capsys):
     pd.DataFrame({"y": values}).to_csv(path, index=False)
     out = tmp_path / "out.csv"
     status, _, stderr = run(
-        capsys, path, "--target", "y", "--window", 8, "--steps", 4,
+        capsys, "forecast", path, "--target", "y", "--window", 8, "--steps", 4,
         "--epochs", 1, "--model", "rnn", "--out", out,
     )  # fmt: skip
     assert status == 0, stderr
@@ -236,3 +236,33 @@ def test_python_m_skrnn_help():
     assert completed.returncode == 0
     assert completed.stdout.startswith("usage: skrnn")
     assert "forecast" in completed.stdout and "demo" in completed.stdout
+
+
+@needs_forecast
+def test_demo_prints_the_table_and_writes_plots(tmp_path, monkeypatch, capsys):
+    from skrnn.datasets import load_sunspots, make_synthetic_series
+
+    synthetic = make_synthetic_series(200, as_frame=True)
+    sunspots = load_sunspots().iloc[-120:]
+
+    def small_datasets(as_frame):
+        assert as_frame
+        return [
+            ("synthetic (course)", synthetic, 10, 150),
+            ("sunspots (yearly)", sunspots, 10, 100),
+        ]
+
+    monkeypatch.setattr(_cli, "_demo_datasets", small_datasets)
+    out = tmp_path / "plots"
+    status, stdout, stderr = run(capsys, "demo", "--out", out, "--epochs", 1)
+    assert status == 0, stderr
+    rows = [line.split() for line in stdout.splitlines() if "Forecaster" in line]
+    assert [row[-6] for row in rows] == ["LSTMForecaster", "GRUForecaster",
+                                         "RNNForecaster"] * 2  # fmt: skip
+    # The naive column: mean |last value of the window - next value| on the tail.
+    tail = synthetic.to_numpy()[150 - 1 :]
+    naive = np.abs(np.diff(tail)).mean()
+    assert float(rows[0][-4]) == pytest.approx(naive, abs=1e-3)
+    assert all(float(row[-5]) > 0 for row in rows)
+    assert files_in(out) == ["sunspots_lstm.png", "synthetic_lstm.png"]
+    assert (out / "sunspots_lstm.png").read_bytes()[:4] == b"\x89PNG"
