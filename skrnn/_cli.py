@@ -389,6 +389,7 @@ def run_forecast(args):
         )
     except ValueError as error:
         raise InputError(str(error).splitlines()[0]) from None
+    _report_validation(estimator, X[complete], y[complete])
 
     pd = _import_pandas()
     times = _future_times(series.index, step, args.steps)
@@ -411,12 +412,35 @@ def run_forecast(args):
         if plot is not None:
             _save_forecast_plot(history, result, plot_tmp[0], args)
     print(
-        f"{args.steps} forecasts of {name!r} from {times[0]} to {times[-1]} "
+        f"{args.steps} forecasts of {name!r} from {_format_time(times[0])} to "
+        f"{_format_time(times[-1])} "
         f"({args.coverage:.0%} intervals) written to {out}"
     )
     if plot is not None:
         print(f"plot written to {plot}")
     return 0
+
+
+def _format_time(value):
+    """A time as the CSV shows it: a date alone when it is midnight."""
+    if hasattr(value, "normalize") and value == value.normalize():
+        return str(value.date())
+    return str(value)
+
+
+def _report_validation(estimator, X, y):
+    """Print the MAE on the validation windows next to the naive forecast's."""
+    n_validation = int(estimator.validation_fraction * len(X))
+    if not 0 < n_validation < len(X):
+        return
+    X, y = X[-n_validation:], y[-n_validation:].reshape(n_validation, -1)
+    y_pred = estimator.predict(X).reshape(n_validation, -1)
+    mae = np.abs(y_pred - y).mean()
+    naive = np.abs(X[:, -1, :1] - y).mean()
+    print(
+        f"validation ({n_validation} most recent windows): MAE {mae:.4g}, "
+        f"naive forecast (last value) {naive:.4g}"
+    )
 
 
 def _save_forecast_plot(history, result, path, args):

@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 import sys
 
@@ -43,8 +44,8 @@ def files_in(directory):
 def test_forecast_writes_dated_rows_with_bounds(daily_csv, tmp_path, capsys):
     out, png = tmp_path / "forecast.csv", tmp_path / "forecast.png"
     status, stdout, stderr = run(
-        capsys, "forecast", daily_csv, "--target", "sales", "--window", 10, "--steps", 7,
-        "--epochs", 2, "--out", out, "--plot", png,
+        capsys, "forecast", daily_csv, "--target", "sales", "--window", 10,
+        "--steps", 7, "--epochs", 2, "--out", out, "--plot", png,
     )  # fmt: skip
     assert status == 0, stderr
     result = pd.read_csv(out, index_col="date", parse_dates=True)
@@ -63,6 +64,7 @@ def test_forecast_writes_dated_rows_with_bounds(daily_csv, tmp_path, capsys):
     assert "3 missing value(s)" in stderr
     assert "epoch 2/2" in stderr  # the progress bar
     assert "7 forecasts of 'sales'" in stdout
+    assert re.search(r"validation \(\d+ most recent windows\): MAE \d", stdout)
     assert files_in(tmp_path) == ["forecast.csv", "forecast.png", "sales.csv"]
 
 
@@ -74,9 +76,9 @@ def test_forecast_numeric_time_column_and_horizon(tmp_path, capsys):
     pd.DataFrame({"value": values, "year": years}).to_csv(path, index=False)
     out = tmp_path / "out.csv"
     status, _, stderr = run(
-        capsys, "forecast", path, "--target", "value", "--time-col", "year", "--window", 12,
-        "--horizon", 3, "--steps", 5, "--epochs", 1, "--model", "gru",
-        "--out", out,
+        capsys, "forecast", path, "--target", "value", "--time-col", "year",
+        "--window", 12, "--horizon", 3, "--steps", 5, "--epochs", 1,
+        "--model", "gru", "--out", out,
     )  # fmt: skip
     assert status == 0, stderr
     result = pd.read_csv(out)
@@ -202,11 +204,18 @@ def test_dates_continue_a_monthly_series_with_a_gap(tmp_path, monkeypatch, capsy
     path = tmp_path / "monthly.csv"
     pd.DataFrame({"month": dates, "y": np.arange(59.0)}).to_csv(path, index=False)
     out = tmp_path / "out.csv"
-    status, _, stderr = run(
+    status, stdout, stderr = run(
         capsys, "forecast", path, "--target", "y", "--window", 6, "--steps", 3,
         "--epochs", 1, "--out", out,
     )  # fmt: skip
     assert status == 0, stderr
+    # 59 months, 1 gap: 47 complete windows of 6 + 1; the last 4 validate.
+    naive = re.search(
+        r"validation \(4 most recent windows\): .* naive .* (\S+)$", stdout, re.M
+    )
+    assert naive is not None, stdout
+    assert float(naive.group(1)) == 1.0  # y rises by 1 a month
+    assert "from 2020-01-01 to 2020-03-01" in stdout
     assert "1 missing time step(s) in 'month' are gaps" in stderr
     result = pd.read_csv(out)
     assert result["month"].tolist() == ["2020-01-01", "2020-02-01", "2020-03-01"]
