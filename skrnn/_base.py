@@ -1,6 +1,7 @@
 """The estimator behind RNNForecaster, LSTMForecaster and GRUForecaster."""
 
 import contextlib
+import dataclasses
 from numbers import Integral, Real
 
 import keras
@@ -10,12 +11,61 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
+from skrnn._batches import complete_rows, fit_inputs, validation_data
 from skrnn._compile import resolve_loss, resolve_optimizer
 from skrnn._inference import make_predict_function
 from skrnn._model import build_model
 from skrnn._random import seeded
-from skrnn._scaling import NORMALIZE_MODES, fit_scaling, resolve_normalize
+from skrnn._scaling import (
+    NORMALIZE_MODES,
+    fit_scaling,
+    placeholder_scaling,
+    resolve_normalize,
+)
 from skrnn._scikeras_compat import KerasRegressorBase, route_params, unflatten_params
+from skrnn._trainers import TRAINERS, freeze
+
+# Training steps per compiled call when ``steps_per_execution="auto"``: fewer
+# calls from Python into the backend; epoch-level callbacks are unaffected.
+AUTO_STEPS_PER_EXECUTION = 32
+
+# Parameters of the training loop, not of the model or its compilation.
+_TRAINING_LOOP_PARAMS = frozenset(
+    {
+        "batch_size",
+        "epochs",
+        "validation_fraction",
+        "early_stopping",
+        "patience",
+        "shuffle",
+        "missing",
+        "callbacks",
+        "random_state",
+        "verbose",
+    }
+)
+
+# Windows sampled to learn the scaling statistics: enough for stable means
+# and deviations, bounded so a long series is never copied whole.
+_SCALING_SAMPLE_SIZE = 20_000
+
+
+@dataclasses.dataclass
+class _TrainingData:
+    """Validated windows and targets, with the rows to train and validate on."""
+
+    X: np.ndarray
+    y: np.ndarray
+    sample_weight: np.ndarray | None
+    train_rows: np.ndarray
+    validation_rows: np.ndarray
+
+
+def _scaling_sample(rows):
+    """At most ``_SCALING_SAMPLE_SIZE`` of ``rows``, evenly spread in time."""
+    if len(rows) <= _SCALING_SAMPLE_SIZE:
+        return rows
+    return rows[np.linspace(0, len(rows) - 1, _SCALING_SAMPLE_SIZE).astype(int)]
 
 
 @contextlib.contextmanager
@@ -77,6 +127,11 @@ class BaseRecurrentForecaster(KerasRegressorBase):
         "early_stopping": ["boolean"],
         "patience": [Interval(Integral, 0, None, closed="left")],
         "shuffle": ["boolean"],
+        "jit_compile": [StrOptions({"auto"}), "boolean"],
+        "steps_per_execution": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+        ],
         "missing": [StrOptions({"skip", "raise"})],
         "callbacks": [None, list, keras.callbacks.Callback],
         "random_state": ["random_state"],
@@ -107,6 +162,8 @@ class BaseRecurrentForecaster(KerasRegressorBase):
         early_stopping=True,
         patience=10,
         shuffle=True,
+        jit_compile="auto",
+        steps_per_execution="auto",
         missing="skip",
         callbacks=None,
         random_state=None,
@@ -134,6 +191,8 @@ class BaseRecurrentForecaster(KerasRegressorBase):
         self.early_stopping = early_stopping
         self.patience = patience
         self.shuffle = shuffle
+        self.jit_compile = jit_compile
+        self.steps_per_execution = steps_per_execution
         self.missing = missing
         self.callbacks = callbacks
         self.random_state = random_state
@@ -164,9 +223,9 @@ class BaseRecurrentForecaster(KerasRegressorBase):
         """
         self._validate_params()
         with _restore_on_failure(self):
-            X, y, sample_weight = self._initialize(X, y, sample_weight)
+            data = self._initialize(X, y, sample_weight)
             with seeded(self._random_state):
-                self._train(X, y, sample_weight, epochs=self.epochs)
+                self._train(data, epochs=self.epochs)
         return self
 
     def partial_fit(self, X, y, sample_weight=None):
@@ -195,35 +254,48 @@ class BaseRecurrentForecaster(KerasRegressorBase):
             self._validate_params()
         with _restore_on_failure(self):
             if initialized:
-                X, y, sample_weight = self._prepare(X, y, sample_weight, reset=False)
+                data = self._prepare(X, y, sample_weight, reset=False)
             else:
-                X, y, sample_weight = self._initialize(X, y, sample_weight)
+                data = self._initialize(X, y, sample_weight)
             initial_epoch = getattr(self, "n_iter_", 0)
             with seeded(self._random_state):
-                self._train(X, y, sample_weight, epochs=1, initial_epoch=initial_epoch)
+                self._train(data, epochs=1, initial_epoch=initial_epoch)
         return self
 
     def _initialize(self, X, y, sample_weight=None):
         """Validate the data, learn the scaling and build a compiled model.
 
-        Used by :meth:`fit`, the first :meth:`partial_fit` and scikeras's
-        ``initialize``. Returns the windows and targets to train on.
+        Used by :meth:`fit` and the first :meth:`partial_fit`. Returns the
+        :class:`_TrainingData` to train on.
+        """
+        # Resolving loss and optimizer names first reports a typo before any
+        # data or backend work.
+        self._get_compile_kwargs()
+        data = self._prepare(X, y, sample_weight, reset=True)
+        self._random_state = self._seed()
+        self.normalize_ = resolve_normalize(self.normalize, data.X.shape[2])
+        sample = _scaling_sample(data.train_rows)
+        scaling = fit_scaling(
+            self.normalize_,
+            self._preprocess(data.X[sample].astype(np.float32)),
+            data.y[sample],
+        )
+        self.model_ = self._build_model(scaling, self._compile_settings(data))
+        self._predict_function = make_predict_function(self.model_)
+        self._optimizer_state = None
+        return data
+
+    def _build_model(self, scaling, compile_settings, *, seed=None):
+        """A compiled Keras model for these parameters and fitted shapes.
+
+        ``seed`` defaults to the fit's seed, so the initial weights follow
+        ``random_state``.
         """
         units = _positive_int_tuple(self.units, "units")
         dense_units = (
             ()
             if not self.dense_units
             else _positive_int_tuple(self.dense_units, "dense_units")
-        )
-        # Resolving loss and optimizer names first reports a typo before any
-        # data or backend work.
-        compile_kwargs = self._get_compile_kwargs()
-        X, y, sample_weight = self._prepare(X, y, sample_weight, reset=True)
-        self._random_state = self._seed()
-        n_train = len(X) - self._n_validation(len(X))
-        self.normalize_ = resolve_normalize(self.normalize, X.shape[2])
-        scaling = fit_scaling(
-            self.normalize_, self._preprocess(X[:n_train]), y[:n_train]
         )
         model = build_model(
             cell=self._cell,
@@ -240,15 +312,43 @@ class BaseRecurrentForecaster(KerasRegressorBase):
             output_scale=self.output_scale,
             preprocessing=self.preprocessing,
             postprocessing=self.postprocessing,
-            seed=self._random_state,
+            seed=self._random_state if seed is None else seed,
         )
-        model.compile(**compile_kwargs)
-        self.model_ = model
-        self._predict_function = make_predict_function(model)
-        return X, y, sample_weight
+        # compile__jit_compile and the like, when given, win over the settings.
+        model.compile(**{**compile_settings, **self._get_compile_kwargs()})
+        # A built optimizer saves and pickles with all its variables.
+        model.optimizer.build(model.trainable_variables)
+        return model
+
+    def _trainer_key(self, compile_settings):
+        """What makes two fits' trainers interchangeable: everything but the
+        training-loop parameters, the seed and the learned statistics."""
+        params = {
+            name: freeze(value)
+            for name, value in self.get_params().items()
+            if name not in _TRAINING_LOOP_PARAMS
+            and not name.startswith(("fit__", "callbacks__"))
+        }
+        return (
+            type(self),
+            tuple(sorted(params.items())),
+            self.input_shape_,
+            self.n_outputs_,
+            self.normalize_,
+            freeze(compile_settings),
+        )
+
+    def _build_trainer(self, compile_settings):
+        scaling = placeholder_scaling(
+            self.normalize_, self.input_shape_[1], self.n_outputs_
+        )
+        return self._build_model(scaling, compile_settings, seed=0)
 
     def _prepare(self, X, y, sample_weight, *, reset):
-        """Validated float32 windows, 2-D targets and weights of complete rows."""
+        """Validate ``X, y`` and find the complete rows to train and validate on.
+
+        ``X`` is not copied: a strided view from ``make_windows`` stays one.
+        """
         X, y = self._validate_data(X, y, reset=reset)
         X = self._as_windows(X, reset=reset)
         if reset:
@@ -263,7 +363,7 @@ class BaseRecurrentForecaster(KerasRegressorBase):
             self.n_outputs_ = y.shape[1]
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X)
-        complete = ~(np.isnan(X).any(axis=(1, 2)) | np.isnan(y).any(axis=1))
+        complete = complete_rows(X, y)
         n_skipped = int(len(X) - complete.sum())
         if n_skipped and self.missing == "raise":
             raise ValueError(
@@ -276,10 +376,9 @@ class BaseRecurrentForecaster(KerasRegressorBase):
                 "there is nothing to train on."
             )
         self.n_samples_skipped_ = n_skipped
-        X, y = X[complete].astype(np.float32), y[complete].astype(np.float32)
-        if sample_weight is not None:
-            sample_weight = sample_weight[complete].astype(np.float32)
-        return X, y, sample_weight
+        rows = np.flatnonzero(complete)
+        n_train = len(rows) - self._n_validation(len(rows))
+        return _TrainingData(X, y, sample_weight, rows[:n_train], rows[n_train:])
 
     def _as_windows(self, X, *, reset):
         """3-D windows from validated 2-D (univariate) or 3-D ``X``."""
@@ -338,38 +437,64 @@ class BaseRecurrentForecaster(KerasRegressorBase):
             **routed("compile"),
         }
 
-    def _train(self, X, y, sample_weight, *, epochs, initial_epoch=0):
-        """Fit ``model_`` on the head of ``X, y``, validating on the tail."""
-        n_validation = self._n_validation(len(X))
-        n_train = len(X) - n_validation
-        fit_kwargs = {}
-        if n_validation:
-            fit_kwargs["validation_data"] = (X[n_train:], y[n_train:])
-        self._initialize_callbacks()
+    def _compile_settings(self, data):
+        """``jit_compile`` and ``steps_per_execution`` for ``Model.compile``."""
+        jit_compile = self.jit_compile
+        if jit_compile == "auto":
+            # XLA compiles the training step once (a second or two) and then
+            # runs each step 2-3x faster; torch runs eagerly.
+            jit_compile = keras.backend.backend() != "torch"
+        steps = self.steps_per_execution
+        if steps == "auto":
+            n_batches = -(-len(data.train_rows) // self.batch_size)
+            steps = max(1, min(AUTO_STEPS_PER_EXECUTION, n_batches))
+        return {"jit_compile": jit_compile, "steps_per_execution": steps}
+
+    def _train(self, data, *, epochs, initial_epoch=0):
+        """Fit ``model_`` on ``data``'s training rows, validating on the tail."""
+        fit_kwargs = fit_inputs(
+            data.X,
+            data.y,
+            data.sample_weight,
+            data.train_rows,
+            batch_size=self.batch_size,
+            shuffle=self.shuffle,
+            seed=self._random_state,
+        )
+        if len(data.validation_rows):
+            fit_kwargs["validation_data"] = validation_data(
+                data.X, data.y, data.validation_rows, batch_size=self.batch_size
+            )
+        callbacks = self._callbacks()
         if self.early_stopping:
-            self._fit_callbacks.append(
+            callbacks.append(
                 keras.callbacks.EarlyStopping(
-                    monitor="val_loss" if n_validation else "loss",
+                    monitor="val_loss" if len(data.validation_rows) else "loss",
                     patience=self.patience,
                     restore_best_weights=True,
                 )
             )
-        try:
-            self._fit_keras_model(
-                X[:n_train],
-                y[:n_train],
-                sample_weight=None
-                if sample_weight is None
-                else sample_weight[:n_train],
-                warm_start=initial_epoch > 0,
-                epochs=epochs,
-                initial_epoch=initial_epoch,
-                **fit_kwargs,
+        fit_kwargs.update(
+            epochs=initial_epoch + epochs,
+            initial_epoch=initial_epoch,
+            callbacks=callbacks,
+            verbose=self.verbose,
+        )
+        # fit__* parameters win, as in scikeras.
+        fit_kwargs.update(self._routed_fit_kwargs())
+        settings = self._compile_settings(data)
+        with TRAINERS.borrow(
+            self._trainer_key(settings), lambda: self._build_trainer(settings)
+        ) as trainer:
+            trainer.load(
+                self.model_,
+                getattr(self, "_optimizer_state", None) if initial_epoch else None,
             )
-        finally:
-            # The callbacks hold the model; they are not part of the fitted state.
-            del self._fit_callbacks, self._predict_callbacks
-        self.history_ = dict(self.history_)
+            history = trainer.model.fit(**fit_kwargs)
+            self._optimizer_state = trainer.store(self.model_)
+        self.history_ = self._merge_history(
+            getattr(self, "history_", {}) if initial_epoch else {}, history.history
+        )
         self.n_iter_ = len(self.history_["loss"])
 
     # -------------------------------------------------------------- predict

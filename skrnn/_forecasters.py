@@ -71,6 +71,15 @@ _PARAMETERS = """
         Epochs without improvement before stopping early.
     shuffle : bool, default=True
         Shuffle the training windows (not the validation tail) each epoch.
+    jit_compile : "auto" or bool, default="auto"
+        Compile the training step with XLA. ``"auto"`` does on TensorFlow
+        and JAX (2-3x faster steps after a compilation of a second or two)
+        and not on PyTorch. Keras falls back to no XLA, with a warning, for
+        a model that XLA cannot compile.
+    steps_per_execution : "auto" or int, default="auto"
+        Training steps per compiled call; more steps mean fewer round trips
+        from Python. ``"auto"`` takes 32, or the number of batches in an
+        epoch if fewer.
     missing : {{"skip", "raise"}}, default="skip"
         What ``fit`` does with windows or targets that contain NaN: skip
         them (``n_samples_skipped_`` counts them) or raise a ``ValueError``.

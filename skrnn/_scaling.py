@@ -1,7 +1,7 @@
 """Scaling learned in ``fit`` and embedded in the Keras model as layers.
 
-The layers here are serialisable Keras layers (no ``Lambda``), so a saved
-model is the whole predictor and loads in Keras's safe mode.
+The layers here are registered, serialisable Keras layers (no ``Lambda``),
+so a saved model is the whole predictor and loads in Keras's safe mode.
 """
 
 from dataclasses import dataclass
@@ -13,8 +13,61 @@ from keras import ops
 NORMALIZE_MODES = ("auto", "global", "last")
 
 
+class _StatisticsLayer(keras.layers.Layer):
+    """A layer whose learned statistics are non-trainable weights.
+
+    As weights (not constants) they travel with ``get_weights`` and
+    ``Variable.assign``, so a compiled model of the same architecture can
+    take over another's statistics (see :mod:`skrnn._trainers`). The config
+    keeps the values too, so a saved model rebuilds with them.
+    """
+
+    def _add_statistic(self, name, values):
+        values = np.asarray(values, dtype="float32")
+        return self.add_weight(
+            name=name,
+            shape=values.shape,
+            initializer=keras.initializers.Constant(values),
+            trainable=False,
+        )
+
+
 @keras.saving.register_keras_serializable(package="skrnn")
-class CenterOnLastStep(keras.layers.Layer):
+class Standardize(_StatisticsLayer):
+    """``(x - center) / scale`` over the last axis, or its inverse.
+
+    Parameters
+    ----------
+    center, scale : list of float
+        One value per feature (last axis).
+    invert : bool, default=False
+        Compute ``x * scale + center`` instead.
+    """
+
+    def __init__(self, center, scale, invert=False, **kwargs):
+        super().__init__(**kwargs)
+        self.center = [float(c) for c in center]
+        self.scale = [float(s) for s in scale]
+        self.invert = bool(invert)
+        self._center = self._add_statistic("center", self.center)
+        self._scale = self._add_statistic("scale", self.scale)
+
+    def call(self, x):
+        if self.invert:
+            return x * self._scale + self._center
+        return (x - self._center) / self._scale
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "center": self.center,
+            "scale": self.scale,
+            "invert": self.invert,
+        }
+
+
+@keras.saving.register_keras_serializable(package="skrnn")
+class CenterOnLastStep(_StatisticsLayer):
     """Subtract each window's last time step, then divide by ``scale``.
 
     Parameters
@@ -26,17 +79,17 @@ class CenterOnLastStep(keras.layers.Layer):
     def __init__(self, scale, **kwargs):
         super().__init__(**kwargs)
         self.scale = [float(s) for s in scale]
+        self._scale = self._add_statistic("scale", self.scale)
 
     def call(self, windows):
-        scale = ops.convert_to_tensor(self.scale, dtype=windows.dtype)
-        return (windows - windows[:, -1:, :]) / scale
+        return (windows - windows[:, -1:, :]) / self._scale
 
     def get_config(self):
         return {**super().get_config(), "scale": self.scale}
 
 
 @keras.saving.register_keras_serializable(package="skrnn")
-class AddLastStep(keras.layers.Layer):
+class AddLastStep(_StatisticsLayer):
     """Multiply outputs by ``scale`` and add back the window's last value.
 
     Output ``j`` gets the last observed value of input feature
@@ -54,12 +107,12 @@ class AddLastStep(keras.layers.Layer):
         super().__init__(**kwargs)
         self.scale = [float(s) for s in scale]
         self.feature_index = [int(i) for i in feature_index]
+        self._scale = self._add_statistic("scale", self.scale)
 
     def call(self, inputs):
         outputs, windows = inputs
-        scale = ops.convert_to_tensor(self.scale, dtype=outputs.dtype)
         last = ops.take(windows[:, -1, :], self.feature_index, axis=-1)
-        return outputs * scale + last
+        return outputs * self._scale + last
 
     def compute_output_shape(self, input_shape):
         return input_shape[0]
@@ -92,8 +145,8 @@ class Scaling:
     def scale_inputs(self, windows):
         """Apply the input half of the scaling to a symbolic ``windows``."""
         if self.mode == "global":
-            return keras.layers.Normalization(
-                mean=self.x_center, variance=self.x_scale**2, name="normalize"
+            return Standardize(
+                self.x_center.tolist(), self.x_scale.tolist(), name="normalize"
             )(windows)
         if self.mode == "last":
             return CenterOnLastStep(self.x_scale.tolist(), name="center_on_last")(
@@ -104,9 +157,9 @@ class Scaling:
     def unscale_outputs(self, outputs, windows):
         """Apply the output half: back to the target's units."""
         if self.mode == "global":
-            return keras.layers.Normalization(
-                mean=self.y_center,
-                variance=self.y_scale**2,
+            return Standardize(
+                self.y_center.tolist(),
+                self.y_scale.tolist(),
                 invert=True,
                 name="denormalize",
             )(outputs)
@@ -122,6 +175,38 @@ def resolve_normalize(normalize, n_features):
     if normalize == "auto":
         return "last" if n_features == 1 else "global"
     return normalize
+
+
+def _last_feature_index(n_features, n_outputs):
+    """The input feature whose last value each output is relative to."""
+    if n_features == 1:
+        return [0] * n_outputs
+    if n_outputs % n_features == 0:
+        # Targets flattened from (horizon, n_features): output j is feature j % F.
+        return [j % n_features for j in range(n_outputs)]
+    raise ValueError(
+        f"normalize='last' adds each window's last value back to the outputs, "
+        f"so it needs one input feature or one target per input feature; got "
+        f"{n_features} features and {n_outputs} outputs. Use "
+        "normalize='global'."
+    )
+
+
+def placeholder_scaling(mode, n_features, n_outputs):
+    """Identity statistics for ``mode``: the layers of a model whose
+    statistics will be assigned later."""
+    if mode is None:
+        return Scaling(mode=None)
+    return Scaling(
+        mode=mode,
+        x_center=np.zeros(n_features),
+        x_scale=np.ones(n_features),
+        y_center=np.zeros(n_outputs),
+        y_scale=np.ones(n_outputs),
+        feature_index=_last_feature_index(n_features, n_outputs)
+        if mode == "last"
+        else None,
+    )
 
 
 def fit_scaling(mode, X, y):
@@ -151,19 +236,7 @@ def fit_scaling(mode, X, y):
             y_center=y.mean(axis=0),
             y_scale=_safe_scale(y.std(axis=0)),
         )
-    n_features, n_outputs = X.shape[2], y.shape[1]
-    if n_features == 1:
-        feature_index = [0] * n_outputs
-    elif n_outputs % n_features == 0:
-        # Targets flattened from (horizon, n_features): output j is feature j % F.
-        feature_index = [j % n_features for j in range(n_outputs)]
-    else:
-        raise ValueError(
-            f"normalize='last' adds each window's last value back to the outputs, "
-            f"so it needs one input feature or one target per input feature; got "
-            f"{n_features} features and {n_outputs} outputs. Use "
-            "normalize='global'."
-        )
+    feature_index = _last_feature_index(X.shape[2], y.shape[1])
     last = X[:, -1, :]
     return Scaling(
         mode="last",

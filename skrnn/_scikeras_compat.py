@@ -16,8 +16,11 @@ parameter routing (``optimizer__momentum=0.9``, ``loss__delta=2.0``,
 replacing scikeras means rewriting this file alone.
 """
 
+import contextlib
+
 import numpy as np
 from scikeras._utils import route_params, unflatten_params
+from scikeras.utils import metric_name
 from scikeras.wrappers import BaseWrapper
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils import check_array, check_consistent_length, get_tags
@@ -78,6 +81,33 @@ class KerasRegressorBase(RegressorMixin, BaseWrapper):
                 )
 
     __repr__ = BaseEstimator.__repr__
+
+    def _callbacks(self):
+        """The user's ``callbacks``, ``callbacks__*`` and ``fit__callbacks``."""
+        self._initialize_callbacks()
+        callbacks = list(self._fit_callbacks)
+        # scikeras keeps them on the estimator; they are not fitted state.
+        del self._fit_callbacks, self._predict_callbacks
+        return callbacks
+
+    def _routed_fit_kwargs(self):
+        """``fit__*`` parameters, for ``Model.fit``."""
+        fit_kwargs = route_params(
+            self.get_params(), destination="fit", pass_filter=set(), strict=False
+        )
+        return {k: v for k, v in fit_kwargs.items() if not k.startswith("callbacks")}
+
+    @staticmethod
+    def _merge_history(history, new):
+        """``history`` extended by a Keras ``History.history``, with metrics
+        under their full names (``"mae"`` becomes ``"mean_absolute_error"``)."""
+        merged = {key: list(values) for key, values in history.items()}
+        for key, values in new.items():
+            if key != "loss" and not key.startswith("val_"):
+                with contextlib.suppress(ValueError):
+                    key = metric_name(key)
+            merged.setdefault(key, []).extend(float(v) for v in values)
+        return merged
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
