@@ -15,12 +15,12 @@ import warnings
 from collections import Counter
 from pathlib import Path
 
-import keras
 import numpy as np
 
-from skrnn import GRUForecaster, LSTMForecaster, RNNForecaster, make_windows
+from skrnn._windows import make_windows
 
-MODELS = {"lstm": LSTMForecaster, "gru": GRUForecaster, "rnn": RNNForecaster}
+# The forecaster behind each --model; imported (with Keras) only to train.
+MODELS = {"lstm": "LSTMForecaster", "gru": "GRUForecaster", "rnn": "RNNForecaster"}
 
 
 class InputError(Exception):
@@ -34,51 +34,38 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-class ProgressBar(keras.callbacks.Callback):
-    """Training progress on stderr: one bar redrawn in a terminal, a few
-    lines in a log file."""
+@contextlib.contextmanager
+def _quiet_native_stderr():
+    """Hide what native code writes to file descriptor 2 (TensorFlow's
+    start-up lines) while the block runs."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):  # no real file descriptor 2
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
 
-    def __init__(self, label, stream=None):
-        super().__init__()
-        self.label = label
-        self.stream = sys.stderr if stream is None else stream
 
-    def on_train_begin(self, logs=None):
-        self._start = time.perf_counter()
-        self._epochs = self.params.get("epochs") or 1
-        self._tty = hasattr(self.stream, "isatty") and self.stream.isatty()
-        self._every = max(1, self._epochs // 10)
-        self._done = 0
-        self._width = 0
+def _training_tools():
+    """The forecaster classes by --model name and the progress bar class.
 
-    def on_epoch_end(self, epoch, logs=None):
-        done = self._done = epoch + 1
-        width = 20
-        filled = round(width * done / self._epochs)
-        losses = "  ".join(
-            f"{key} {value:.4g}"
-            for key, value in (logs or {}).items()
-            if key in ("loss", "val_loss")
-        )
-        line = (
-            f"{self.label} [{'#' * filled}{'.' * (width - filled)}] "
-            f"epoch {done}/{self._epochs}  {losses}"
-        )
-        if self._tty:
-            # Pad to the longest line so far: a shorter line leaves no tail.
-            self._width = max(self._width, len(line))
-            self.stream.write("\r" + line.ljust(self._width))
-            self.stream.flush()
-        elif done % self._every == 0:
-            self.stream.write(line + "\n")
-
-    def on_train_end(self, logs=None):
-        elapsed = time.perf_counter() - self._start
-        end = "\n" if self._tty else ""
-        self.stream.write(
-            f"{end}{self.label}: {self._done} epochs in {elapsed:.1f} s\n"
-        )
-        self.stream.flush()
+    Importing them starts Keras and its backend; done only once the input
+    has passed its checks, with the backend's start-up chatter hidden.
+    """
+    with _quiet_native_stderr():
+        import skrnn._forecasters as forecasters
+        from skrnn._progress import ProgressBar
+    return {
+        key: getattr(forecasters, name) for key, name in MODELS.items()
+    }, ProgressBar
 
 
 def _note(message):
@@ -376,7 +363,8 @@ def run_forecast(args):
     for note in notes:
         _note(note)
 
-    cls = MODELS[args.model]
+    models, ProgressBar = _training_tools()
+    cls = models[args.model]
     params = {"random_state": args.random_state, "verbose": 0}
     if args.epochs is not None:
         params["epochs"] = args.epochs
@@ -493,6 +481,7 @@ def run_demo(args):
             raise InputError(f"--out {out} exists and is not a directory")
         out.mkdir(parents=True, exist_ok=True)
 
+    models, ProgressBar = _training_tools()
     rows = []
     written = []
     for name, series, window, n_train in _demo_datasets(as_frame=plt is not None):
@@ -500,7 +489,7 @@ def run_demo(args):
         split = n_train - window  # window i trains iff its target is < n_train
         X_train, y_train, X_test, y_test = X[:split], y[:split], X[split:], y[split:]
         naive = np.abs(X_test[:, -1, 0] - y_test).mean()
-        for cls in (LSTMForecaster, GRUForecaster, RNNForecaster):
+        for cls in models.values():
             params = {"random_state": 0}
             if args.epochs is not None:
                 params["epochs"] = args.epochs
@@ -511,7 +500,7 @@ def run_demo(args):
             seconds = time.perf_counter() - start
             mae = np.abs(estimator.predict(X_test) - y_test).mean()
             rows.append((name, cls.__name__, mae, naive, estimator.n_iter_, seconds))
-            if plt is None or cls is not LSTMForecaster:
+            if plt is None or cls is not models["lstm"]:
                 continue
             history, actual = series.iloc[:n_train], series.iloc[n_train:]
             steps = len(actual)

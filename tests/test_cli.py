@@ -7,11 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from skrnn import _cli
+from skrnn import LSTMForecaster, _cli
 from skrnn._cli import main
 
 needs_forecast = pytest.mark.skipif(
-    not hasattr(_cli.LSTMForecaster, "forecast"),
+    not hasattr(LSTMForecaster, "forecast"),
     reason="LSTMForecaster.forecast has not landed yet",
 )
 
@@ -178,7 +178,7 @@ def test_bad_input_is_one_line_exit_2_and_no_file(case, bad_inputs, tmp_path, ca
 def test_failure_while_writing_leaves_no_file(daily_csv, tmp_path, monkeypatch):
     out, png = tmp_path / "forecast.csv", tmp_path / "forecast.png"
     out.write_text("previous forecast\n")
-    monkeypatch.setattr(_cli.LSTMForecaster, "forecast", fake_forecast, raising=False)
+    monkeypatch.setattr(LSTMForecaster, "forecast", fake_forecast, raising=False)
 
     def broken_plot(*args):
         raise OSError("disk full")
@@ -199,7 +199,7 @@ def fake_forecast(self, history, steps, *, coverage=None):
 
 
 def test_dates_continue_a_monthly_series_with_a_gap(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(_cli.LSTMForecaster, "forecast", fake_forecast, raising=False)
+    monkeypatch.setattr(LSTMForecaster, "forecast", fake_forecast, raising=False)
     dates = pd.date_range("2015-01-01", periods=60, freq="MS").delete(30)
     path = tmp_path / "monthly.csv"
     pd.DataFrame({"month": dates, "y": np.arange(59.0)}).to_csv(path, index=False)
