@@ -24,6 +24,20 @@ $(VENV)/.docs: $(VENV)/.base
 	$(BIN)/python -m pip install --quiet -e ".[docs]"
 	touch $@
 
+$(VENV)/.bench: $(VENV)/.base
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	touch $@
+
+# The peer library (skforecast) pins pandas below 3, so it gets its own
+# environment, with the Keras and TensorFlow versions of .venv.
+PEER := benchmarks/.venv-peer
+$(PEER)/.stamp: $(VENV)/.base
+	$(PYTHON) -m venv $(PEER)
+	$(PEER)/bin/python -m pip install --quiet --upgrade pip
+	$(PEER)/bin/python -m pip install --quiet skforecast matplotlib \
+		$$($(BIN)/python -m pip freeze | grep -iE '^(keras|tensorflow)==')
+	touch $@
+
 demo: $(VENV)/.base
 	$(BIN)/skrnn demo
 
@@ -31,15 +45,20 @@ test: $(VENV)/.test
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.test
-	$(BIN)/ruff check skrnn tests examples
-	$(BIN)/ruff format --check skrnn tests examples
+	$(BIN)/ruff check skrnn tests examples benchmarks
+	$(BIN)/ruff format --check skrnn tests examples benchmarks
 
 format: $(VENV)/.test
-	$(BIN)/ruff check --fix skrnn tests examples
-	$(BIN)/ruff format skrnn tests examples
+	$(BIN)/ruff check --fix skrnn tests examples benchmarks
+	$(BIN)/ruff format skrnn tests examples benchmarks
 
 docs: $(VENV)/.docs
 	$(BIN)/sphinx-build -W -b html docs docs/_build/html
 
+# Not part of `make test`: benchmarks print ratios, they are not timed tests.
+bench: $(VENV)/.bench
+	$(MAKE) $(PEER)/.stamp || echo "skforecast not installable: no peer benchmark"
+	$(BIN)/python -m benchmarks.run
+
 clean:
-	rm -rf $(VENV) docs/_build docs/generated docs/auto_examples
+	rm -rf $(VENV) $(PEER) docs/_build docs/generated docs/auto_examples

@@ -1,0 +1,41 @@
+"""Plumbing every benchmark module shares: its command line and timers."""
+
+import argparse
+import json
+import statistics
+import sys
+import time
+
+
+def median_seconds(function, repeats):
+    """Median wall time of ``repeats`` calls of ``function()``."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def progress(message):
+    """One line on the console as the benchmark goes (stdout is not the result)."""
+    print(f"  {message}", flush=True)
+
+
+def main(measure, description):
+    """Command line of a benchmark module: run ``measure`` and write its rows.
+
+    ``measure(quick)`` returns a list of dicts (table rows); they are written
+    as JSON to ``--out`` (or printed) for ``benchmarks.run`` to collect.
+    """
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--quick", action="store_true", help="few epochs, short runs")
+    parser.add_argument("--out", help="write the rows here as JSON (default: print)")
+    args = parser.parse_args()
+    rows = measure(quick=args.quick)
+    if args.out:
+        with open(args.out, "w") as file:
+            json.dump(rows, file, indent=1)
+    else:
+        json.dump(rows, sys.stdout, indent=1)
+        print()

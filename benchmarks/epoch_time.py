@@ -1,0 +1,159 @@
+"""Per-epoch training time of SimpleRNN(40, 40) and LSTM(40, 40) + Dense(1).
+
+Three ways to train the same stack on the course's 980 training windows
+(batch 32, Huber loss, SGD with momentum 0.9):
+
+- course-style Keras: the course's ``tf.data`` window pipeline and a
+  default ``compile`` (TensorFlow only);
+- hand-written Keras on numpy windows, compiled with the settings the
+  fitted skrnn estimator chose (``jit_compile``, ``steps_per_execution``):
+  the wrapper's overhead is skrnn's time over this one;
+- skrnn's ``RNNForecaster`` / ``LSTMForecaster``.
+
+Run under ``KERAS_BACKEND=jax`` it measures the last two on JAX.
+"""
+
+import time
+import warnings
+
+import keras
+
+from benchmarks._common import main, progress
+from benchmarks._data import BATCH_SIZE, SPLIT_TIME, WINDOW
+from benchmarks._keras_code import (
+    CELLS,
+    EpochTimer,
+    course_model,
+    hand_written_model,
+    windowed_dataset,
+)
+from skrnn import LSTMForecaster, RNNForecaster, make_windows
+from skrnn.datasets import make_synthetic_series
+
+FORECASTERS = {"SimpleRNN": RNNForecaster, "LSTM": LSTMForecaster}
+
+
+def _row(cell, variant, timer, fit_seconds, epochs, **settings):
+    return {
+        "cell": cell,
+        "variant": variant,
+        "backend": keras.backend.backend(),
+        "epochs": epochs,
+        "per_epoch_s": timer.per_epoch,
+        "first_epoch_s": timer.first_epoch,
+        "fit_s": fit_seconds,
+        **settings,
+    }
+
+
+def course_style(cell, train_series, epochs):
+    keras.utils.set_random_seed(0)
+    model = course_model(CELLS[cell])
+    model.compile(
+        loss=keras.losses.Huber(), optimizer=keras.optimizers.SGD(momentum=0.9)
+    )
+    timer = EpochTimer()
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        # Keras notes that a tf.data dataset is shuffled by itself and that
+        # its length is unknown until the first epoch ends: both as intended.
+        warnings.simplefilter("ignore", UserWarning)
+        model.fit(
+            windowed_dataset(train_series, WINDOW),
+            epochs=epochs,
+            callbacks=[timer],
+            verbose=0,
+        )
+    fit_seconds = time.perf_counter() - start
+    return _row(
+        cell,
+        "course-style Keras",
+        timer,
+        fit_seconds,
+        epochs,
+        jit_compile=bool(model.jit_compile),
+        steps_per_execution=int(model.steps_per_execution),
+        batch_size=BATCH_SIZE,
+    )
+
+
+def skrnn_estimator(cell, X, y, epochs):
+    timer = EpochTimer()
+    estimator = FORECASTERS[cell](
+        units=(40, 40),
+        normalize=None,
+        loss="huber",
+        optimizer="sgd",
+        optimizer__momentum=0.9,
+        early_stopping=False,
+        validation_fraction=0,
+        epochs=epochs,
+        callbacks=[timer],
+        random_state=0,
+    )
+    start = time.perf_counter()
+    estimator.fit(X, y)
+    fit_seconds = time.perf_counter() - start
+    settings = {
+        "jit_compile": bool(estimator.model_.jit_compile),
+        "steps_per_execution": int(estimator.model_.steps_per_execution),
+        "batch_size": int(estimator.batch_size),
+    }
+    return _row(cell, "skrnn", timer, fit_seconds, epochs, **settings), settings
+
+
+def hand_written(cell, X, y, epochs, *, jit_compile, steps_per_execution, batch_size):
+    """Everything a user would write, timed like ``fit``: build, compile, fit."""
+    start = time.perf_counter()
+    keras.utils.set_random_seed(0)
+    model = hand_written_model(CELLS[cell], WINDOW)
+    model.compile(
+        loss=keras.losses.Huber(),
+        optimizer=keras.optimizers.SGD(momentum=0.9),
+        jit_compile=jit_compile,
+        steps_per_execution=steps_per_execution,
+    )
+    timer = EpochTimer()
+    model.fit(
+        X.astype("float32"),
+        y.astype("float32"),
+        batch_size=batch_size,
+        epochs=epochs,
+        shuffle=True,
+        callbacks=[timer],
+        verbose=0,
+    )
+    fit_seconds = time.perf_counter() - start
+    return _row(
+        cell,
+        "hand-written Keras",
+        timer,
+        fit_seconds,
+        epochs,
+        jit_compile=jit_compile,
+        steps_per_execution=steps_per_execution,
+        batch_size=batch_size,
+    )
+
+
+def measure(quick):
+    backend = keras.backend.backend()
+    # Every variant gets at least two epochs after the first (compiling) one.
+    epochs, course_epochs = (3, 3) if quick else (20, 8)
+    train_series = make_synthetic_series()[:SPLIT_TIME]
+    X, y = make_windows(train_series, window=WINDOW)
+    rows = []
+    for cell in CELLS:
+        if backend == "tensorflow":
+            progress(f"{cell}: course-style Keras, {course_epochs} epochs")
+            rows.append(course_style(cell, train_series, course_epochs))
+        progress(f"{cell}: skrnn on {backend}, {epochs} epochs")
+        row, settings = skrnn_estimator(cell, X, y, epochs)
+        rows.append(row)
+        progress(f"{cell}: hand-written Keras with {settings}")
+        rows.append(hand_written(cell, X, y, epochs, **settings))
+    return rows
+
+
+if __name__ == "__main__":
+    main(measure, __doc__.splitlines()[0])

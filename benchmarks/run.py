@@ -1,0 +1,206 @@
+"""Run the benchmarks side by side in one go, print ratios, write the results.
+
+Each topic runs in a fresh process per Keras backend (the backend is fixed
+at import), or in the peer library's own virtual environment. A full run
+of every topic writes ``benchmarks/results.json`` and regenerates
+``docs/benchmarks.rst`` and its chart; quick or partial runs write
+``benchmarks/results-partial.json`` and leave the docs alone.
+
+    python -m benchmarks.run            # everything: about 10 minutes on 2 cores
+    python -m benchmarks.run --quick    # 2-3 epochs, short series: the plumbing
+    python -m benchmarks.run --only epoch,forecast
+"""
+
+import argparse
+import importlib.metadata
+import importlib.util
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks import report
+
+ROOT = Path(__file__).resolve().parents[1]
+PEER_PYTHON = ROOT / "benchmarks" / ".venv-peer" / "bin" / "python"
+
+# topic: (module, backends); "peer" runs in the peer library's environment.
+TOPICS = {
+    "epoch": ("benchmarks.epoch_time", ("tensorflow", "jax")),
+    "fit": ("benchmarks.convergence", ("tensorflow", "jax")),
+    "forecast": ("benchmarks.forecast_time", ("tensorflow", "jax")),
+    "memory": ("benchmarks.memory", ("tensorflow",)),
+    "peer": ("benchmarks.peer_skforecast", ("peer",)),
+}
+
+PACKAGES = (
+    "skrnn",
+    "keras",
+    "tensorflow",
+    "jax",
+    "jaxlib",
+    "numpy",
+    "scikit-learn",
+    "scikeras",
+)
+
+
+def _cpu_model():
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _memory_gib():
+    try:
+        with open("/proc/meminfo") as meminfo:
+            return round(int(meminfo.readline().split()[1]) / 2**20, 1)
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _git_commit():
+    def git(*args):
+        return subprocess.run(
+            ["git", *args], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD")
+    dirty = git("status", "--porcelain", "--untracked-files=no", "--", "skrnn")
+    return f"{commit}{' + uncommitted changes to skrnn/' if dirty else ''}"
+
+
+def machine_and_versions():
+    versions = {"python": platform.python_version()}
+    for package in PACKAGES:
+        try:
+            versions[package] = importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:
+            versions[package] = None
+    return {
+        "cpu": _cpu_model(),
+        "cores": os.cpu_count(),
+        "memory_gib": _memory_gib(),
+        "os": platform.platform(),
+        "versions": versions,
+        "skrnn_commit": _git_commit(),
+    }
+
+
+def _unavailable(backend, peer_python):
+    """Why ``backend`` cannot run here, or None."""
+    if backend == "peer":
+        if not Path(peer_python).exists():
+            return f"no peer environment at {peer_python} (make bench creates it)"
+    elif importlib.util.find_spec(backend) is None:
+        return f"{backend} is not installed (pip install -e '.[bench]')"
+    return None
+
+
+def run_topic(module, backend, *, quick, peer_python):
+    """Run one topic in a subprocess; return its rows (raises on failure)."""
+    python = str(peer_python) if backend == "peer" else sys.executable
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    if backend != "peer":
+        env["KERAS_BACKEND"] = backend
+    with tempfile.TemporaryDirectory() as tmp:
+        out, log = Path(tmp) / "rows.json", Path(tmp) / "stderr.log"
+        command = [python, "-m", module, "--out", str(out)]
+        if quick:
+            command.append("--quick")
+        with open(log, "w") as stderr:
+            # Progress lines go to the console; backend chatter to the log.
+            done = subprocess.run(command, cwd=ROOT, env=env, stderr=stderr)
+        if done.returncode:
+            tail = log.read_text().strip().splitlines()[-15:]
+            raise RuntimeError("\n".join([f"exit code {done.returncode}", *tail]))
+        return json.loads(out.read_text())
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="\n".join(__doc__.splitlines()[1:]),
+    )
+    parser.add_argument("--quick", action="store_true", help="2-3 epochs, short runs")
+    parser.add_argument(
+        "--only",
+        default=",".join(TOPICS),
+        help=f"comma-separated topics out of {','.join(TOPICS)} (default: all)",
+    )
+    parser.add_argument("--out", help="results JSON (default: see above)")
+    parser.add_argument(
+        "--docs",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="regenerate docs/benchmarks.rst (default: on full runs only)",
+    )
+    parser.add_argument("--peer-python", default=PEER_PYTHON, type=Path)
+    args = parser.parse_args()
+
+    topics = [topic.strip() for topic in args.only.split(",") if topic.strip()]
+    unknown = sorted(set(topics) - set(TOPICS))
+    if unknown:
+        parser.error(f"unknown topics {unknown}; choose from {list(TOPICS)}")
+    complete = not args.quick and set(topics) == set(TOPICS)
+    out = (
+        Path(args.out)
+        if args.out
+        else ROOT
+        / "benchmarks"
+        / ("results.json" if complete else "results-partial.json")
+    )
+    write_docs = complete if args.docs is None else args.docs
+
+    results = {
+        "meta": {
+            **machine_and_versions(),
+            "quick": args.quick,
+            "topics": topics,
+            "started": time.strftime("%Y-%m-%d %H:%M:%S %z"),
+            "load_average_at_start": os.getloadavg()[0],
+        },
+        "skipped": {},
+    }
+    start = time.perf_counter()
+    for topic in topics:
+        module, backends = TOPICS[topic]
+        results[topic] = []
+        for backend in backends:
+            key = f"{topic}/{backend}"
+            reason = _unavailable(backend, args.peer_python)
+            if reason is None:
+                print(f"[{key}]", flush=True)
+                try:
+                    results[topic] += run_topic(
+                        module, backend, quick=args.quick, peer_python=args.peer_python
+                    )
+                    continue
+                except RuntimeError as error:
+                    reason = f"failed: {error}"
+            print(f"[{key}] skipped: {reason}", flush=True)
+            results["skipped"][key] = reason
+    results["meta"]["duration_s"] = time.perf_counter() - start
+    results["meta"]["load_average_at_end"] = os.getloadavg()[0]
+
+    out.write_text(json.dumps(results, indent=1) + "\n")
+    print()
+    print(report.text(results))
+    print(f"\nresults: {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
+    if write_docs:
+        for path in report.write_docs(results):
+            print(f"docs:    {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
