@@ -30,8 +30,9 @@ def _routed_error(prefix, target, params, error):
     name = getattr(target, "__name__", type(target).__name__)
     kind = TypeError if isinstance(error, TypeError) else ValueError
     return kind(
-        f"{name} rejected the routed parameters {routed}: {error} Check their "
-        f"names and values against {name}'s arguments."
+        f"{name} rejected the routed parameters {routed}: "
+        f"{str(error).rstrip('.')}. Check their names and values against "
+        f"{name}'s arguments."
     )
 
 
