@@ -1,10 +1,13 @@
 """Save a fitted forecaster to one file and load it back, without pickle.
 
-The file is a zip archive with up to three members:
+The file is a zip archive with up to four members:
 
 - ``skrnn.json``: format version, library versions, the estimator class,
   ``get_params()`` and the fitted attributes, as JSON;
 - ``model.keras``: the trained Keras model in Keras's own format;
+- ``arrays.npz``: numeric arrays too large to read well as JSON (such as
+  the optimizer's state), which ``skrnn.json`` refers to by name; numpy
+  loads them without pickle;
 - ``code.pkl``: only when a parameter is Python code that JSON cannot hold
   (a ``preprocessing`` function, a custom loss, callbacks): those values,
   pickled with cloudpickle. Reading it runs code, so :func:`load` refuses it
@@ -46,11 +49,13 @@ FORMAT = "skrnn-estimator"
 FORMAT_VERSION = 1
 JSON_MEMBER = "skrnn.json"
 MODEL_MEMBER = "model.keras"
+ARRAYS_MEMBER = "arrays.npz"
 CODE_MEMBER = "code.pkl"
 
-# Private fitted state that is not rebuilt from the rest: saved with the
-# attributes that end in "_".
-PRIVATE_STATE = ("_random_state",)
+# Entries of the estimator's pickled state that are not saved as
+# attributes: the model has its own member, and scikit-learn's version tag
+# is in the document.
+_NOT_ATTRIBUTES = ("model_", "_sklearn_version")
 
 _UNSAFE = (
     "{path} contains arbitrary Python code ({what}). Loading it would run "
@@ -79,109 +84,136 @@ class _NotJSONable(Exception):
     """A value (or a part of it) that only pickle can store."""
 
 
+# Numeric arrays with more elements go to the binary ARRAYS_MEMBER (exact,
+# compact); smaller ones stay readable in the JSON.
+MAX_JSON_ARRAY_SIZE = 64
+
+
 def _encode_float(value):
     if math.isfinite(value):
         return value
     return {"__float__": repr(value)}  # "nan", "inf" or "-inf"
 
 
-def _encode_array(array):
-    if array.dtype.kind in "biuf":
-        values = array.ravel().tolist()
-        if array.dtype.kind == "f" and not np.isfinite(array).all():
-            values = [_encode_float(v) for v in values]
-    elif array.dtype.kind in "UO":
-        values = [_encode(v) for v in array.ravel().tolist()]
-    else:
-        raise _NotJSONable(array.dtype)
-    return {
-        "__ndarray__": {
-            "dtype": array.dtype.str if array.dtype.kind != "O" else "object",
+class _Encoder:
+    """Turn values into JSON data; large arrays and code are set aside.
+
+    Tagged one-key objects keep what JSON lacks: ``{"__tuple__": [...]}``,
+    ``{"__ndarray__": {"dtype", "shape", "data" or "member"}}``, ...
+    """
+
+    def __init__(self):
+        self.arrays = {}  # name -> ndarray, for ARRAYS_MEMBER
+        self.code = {}  # key -> value, for CODE_MEMBER
+
+    def section(self, values, section):
+        """Encode named ``values``; those JSON cannot hold go to ``code``."""
+        encoded = {}
+        for name, value in values.items():
+            try:
+                encoded[name] = self.encode(value)
+            except _NotJSONable:
+                key = f"{section}.{name}"
+                self.code[key] = value
+                encoded[name] = {"__code__": key}
+        return encoded
+
+    def array(self, array):
+        if array.dtype.kind not in "biufUO":
+            raise _NotJSONable(array.dtype)
+        payload = {
+            "dtype": "object" if array.dtype.kind == "O" else array.dtype.str,
             "shape": list(array.shape),
-            "data": values,
         }
-    }
+        if array.dtype.kind in "biuf" and array.size > MAX_JSON_ARRAY_SIZE:
+            payload["member"] = name = f"a{len(self.arrays)}"
+            self.arrays[name] = array
+        elif array.dtype.kind == "f":
+            payload["data"] = [_encode_float(v) for v in array.ravel().tolist()]
+        else:
+            payload["data"] = [self.encode(v) for v in array.ravel().tolist()]
+        return payload
+
+    def encode(self, value):
+        if value is None or isinstance(value, bool | str):
+            return value
+        if isinstance(value, np.ndarray):
+            return {"__ndarray__": self.array(value)}
+        if isinstance(value, np.generic):
+            return {"__scalar__": self.array(np.asarray(value))}
+        if isinstance(value, Integral):
+            return int(value)
+        if isinstance(value, float):
+            return _encode_float(value)
+        if isinstance(value, tuple):
+            return {"__tuple__": [self.encode(v) for v in value]}
+        if isinstance(value, list):
+            return [self.encode(v) for v in value]
+        if isinstance(value, dict):
+            if all(isinstance(k, str) for k in value):
+                return {"__dict__": {k: self.encode(v) for k, v in value.items()}}
+            items = [[self.encode(k), self.encode(v)] for k, v in value.items()]
+            return {"__items__": items}
+        if isinstance(value, np.random.RandomState):
+            return {"__random_state__": self.encode(value.get_state(legacy=True))}
+        if isinstance(value, keras.optimizers.Optimizer):
+            # Keras's own config (no code) round-trips optimizers exactly;
+            # loss configs do not (Huber drops its delta): losses are pickled.
+            return {"__keras__": keras.saving.serialize_keras_object(value)}
+        raise _NotJSONable(type(value))
 
 
-def _encode(value):
-    """``value`` as JSON-able data; tagged one-key dicts keep numpy and tuples."""
-    if value is None or isinstance(value, bool | str):
-        return value
-    if isinstance(value, np.ndarray):
-        return _encode_array(value)
-    if isinstance(value, np.generic):
-        return {"__scalar__": _encode_array(np.asarray(value))["__ndarray__"]}
-    if isinstance(value, Integral):
-        return int(value)
-    if isinstance(value, float):
-        return _encode_float(value)
-    if isinstance(value, tuple):
-        return {"__tuple__": [_encode(v) for v in value]}
-    if isinstance(value, list):
-        return [_encode(v) for v in value]
-    if isinstance(value, dict):
-        if all(isinstance(k, str) for k in value):
-            return {"__dict__": {k: _encode(v) for k, v in value.items()}}
-        return {"__items__": [[_encode(k), _encode(v)] for k, v in value.items()]}
-    if isinstance(value, np.random.RandomState):
-        return {"__random_state__": _encode(value.get_state(legacy=True))}
-    if isinstance(value, keras.optimizers.Optimizer):
-        # Keras's own config (no code) round-trips optimizers exactly; loss
-        # configs do not (Huber drops its delta), so losses are pickled.
-        return {"__keras__": keras.saving.serialize_keras_object(value)}
-    raise _NotJSONable(type(value))
+class _Decoder:
+    """Inverse of :class:`_Encoder`, given the archive's arrays and code."""
 
+    def __init__(self, arrays, code, safe_mode):
+        self.arrays, self.code, self.safe_mode = arrays, code, safe_mode
 
-def _decode(data, code, safe_mode):
-    """Inverse of :func:`_encode`; ``code`` holds the unpickled values."""
-    if isinstance(data, list):
-        return [_decode(v, code, safe_mode) for v in data]
-    if not isinstance(data, dict):
-        return data
-    if len(data) != 1:
-        raise ValueError(f"unexpected JSON object with keys {sorted(data)}")
-    ((tag, payload),) = data.items()
-    if tag == "__float__":
-        return float(payload)
-    if tag == "__tuple__":
-        return tuple(_decode(v, code, safe_mode) for v in payload)
-    if tag == "__dict__":
-        return {k: _decode(v, code, safe_mode) for k, v in payload.items()}
-    if tag == "__items__":
-        return {
-            _decode(k, code, safe_mode): _decode(v, code, safe_mode) for k, v in payload
-        }
-    if tag in ("__ndarray__", "__scalar__"):
-        values = [_decode(v, code, safe_mode) for v in payload["data"]]
-        if payload["dtype"] == "object":
+    def array(self, payload):
+        if "member" in payload:
+            array = self.arrays[payload["member"]]
+            if array.dtype.str != payload["dtype"]:
+                raise ValueError(f"array {payload['member']} has the wrong dtype")
+        elif payload["dtype"] == "object":
+            values = [self.decode(v) for v in payload["data"]]
             array = np.empty(len(values), dtype=object)
             array[:] = values
         else:
+            values = [self.decode(v) for v in payload["data"]]
             array = np.array(values, dtype=np.dtype(payload["dtype"]))
-        array = array.reshape(payload["shape"])
-        return array[()] if tag == "__scalar__" else array
-    if tag == "__random_state__":
-        random_state = np.random.RandomState()
-        random_state.set_state(_decode(payload, code, safe_mode))
-        return random_state
-    if tag == "__keras__":
-        return keras.saving.deserialize_keras_object(payload, safe_mode=safe_mode)
-    if tag == "__code__":
-        return code[payload]
-    raise ValueError(f"unknown JSON tag {tag!r}")
+        return array.reshape(payload["shape"])
 
-
-def _encode_section(values, section, code):
-    """Encode a dict of named values, moving the non-JSON ones into ``code``."""
-    encoded = {}
-    for name, value in values.items():
-        try:
-            encoded[name] = _encode(value)
-        except _NotJSONable:
-            key = f"{section}.{name}"
-            code[key] = value
-            encoded[name] = {"__code__": key}
-    return encoded
+    def decode(self, data):
+        if isinstance(data, list):
+            return [self.decode(v) for v in data]
+        if not isinstance(data, dict):
+            return data
+        if len(data) != 1:
+            raise ValueError(f"unexpected JSON object with keys {sorted(data)}")
+        ((tag, payload),) = data.items()
+        if tag == "__float__":
+            return float(payload)
+        if tag == "__tuple__":
+            return tuple(self.decode(v) for v in payload)
+        if tag == "__dict__":
+            return {k: self.decode(v) for k, v in payload.items()}
+        if tag == "__items__":
+            return {self.decode(k): self.decode(v) for k, v in payload}
+        if tag == "__ndarray__":
+            return self.array(payload)
+        if tag == "__scalar__":
+            return self.array(payload)[()]
+        if tag == "__random_state__":
+            random_state = np.random.RandomState()
+            random_state.set_state(self.decode(payload))
+            return random_state
+        if tag == "__keras__":
+            return keras.saving.deserialize_keras_object(
+                payload, safe_mode=self.safe_mode
+            )
+        if tag == "__code__":
+            return self.code[payload]
+        raise ValueError(f"unknown JSON tag {tag!r}")
 
 
 class _CodePickler(_code_pickle.Pickler):
@@ -310,11 +342,17 @@ def unpickle_model_state(state):
 
 
 def _fitted_attributes(estimator):
+    """The fitted state: what pickling keeps, less the parameters and model.
+
+    ``__getstate__`` already drops what ``__setstate__`` rebuilds (the
+    predict function), so private state such as the seed drawn in ``fit``
+    or the optimizer's variables is kept without being listed here.
+    """
+    params = estimator.get_params()
     return {
         name: value
-        for name, value in vars(estimator).items()
-        if (name.endswith("_") and not name.startswith("_") and name != "model_")
-        or name in PRIVATE_STATE
+        for name, value in estimator.__getstate__().items()
+        if name not in params and name not in _NOT_ATTRIBUTES
     }
 
 
@@ -375,7 +413,7 @@ def save_estimator(estimator, path):
             f"path={str(path)!r} is a directory; pass a file path such as "
             f"{str(path / 'forecaster.skrnn')!r}."
         )
-    code = {}
+    encoder = _Encoder()
     document = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -384,22 +422,25 @@ def save_estimator(estimator, path):
         "keras_backend": keras.backend.backend(),
         "sklearn_version": sklearn.__version__,
         "class": cls.__name__,
-        "params": _encode_section(estimator.get_params(), "params", code),
-        "attributes": _encode_section(_fitted_attributes(estimator), "attrs", code),
+        "params": encoder.section(estimator.get_params(), "params"),
+        "attributes": encoder.section(_fitted_attributes(estimator), "attrs"),
     }
-    text = json.dumps(document, indent=1, allow_nan=False)
-    pickled = None
-    if code:
+    members = {JSON_MEMBER: json.dumps(document, indent=1, allow_nan=False)}
+    if encoder.arrays:
+        buffer = io.BytesIO()
+        np.savez(buffer, **encoder.arrays)
+        members[ARRAYS_MEMBER] = buffer.getvalue()
+    if encoder.code:
         try:
-            pickled = _dump_code(code)
+            members[CODE_MEMBER] = _dump_code(encoder.code)
         except Exception as error:
-            names = ", ".join(sorted(code))
+            names = ", ".join(sorted(encoder.code))
             raise TypeError(
                 f"Cannot save {cls.__name__}: {names} is neither JSON nor "
                 f"picklable ({error}). Use picklable values for these "
                 "parameters."
             ) from error
-    model_bytes = model_to_bytes(estimator.model_)
+    members[MODEL_MEMBER] = model_to_bytes(estimator.model_)
 
     fd, partial = tempfile.mkstemp(
         dir=path.parent, prefix=f".{path.name}.", suffix=".partial"
@@ -407,10 +448,9 @@ def save_estimator(estimator, path):
     try:
         with os.fdopen(fd, "wb") as file:
             with zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as archive:
-                archive.writestr(JSON_MEMBER, text)
-                archive.writestr(MODEL_MEMBER, model_bytes)
-                if pickled is not None:
-                    archive.writestr(CODE_MEMBER, pickled)
+                for name in (JSON_MEMBER, MODEL_MEMBER, ARRAYS_MEMBER, CODE_MEMBER):
+                    if name in members:
+                        archive.writestr(name, members[name])
             file.flush()
             os.fsync(file.fileno())
         os.chmod(partial, 0o666 & ~_umask())
@@ -433,7 +473,7 @@ def _not_a_forecaster_file(path, reason):
 
 
 def _read_archive(path):
-    """The JSON document, model bytes and pickled code (or None) of ``path``."""
+    """The JSON document of ``path`` and its members' bytes by name."""
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
@@ -441,20 +481,22 @@ def _read_archive(path):
                 raise _not_a_forecaster_file(
                     path, f"a zip archive without {JSON_MEMBER} and {MODEL_MEMBER}"
                 )
-            text = archive.read(JSON_MEMBER)
-            model_bytes = archive.read(MODEL_MEMBER)
-            code = archive.read(CODE_MEMBER) if CODE_MEMBER in names else None
+            members = {
+                name: archive.read(name)
+                for name in (JSON_MEMBER, MODEL_MEMBER, ARRAYS_MEMBER, CODE_MEMBER)
+                if name in names
+            }
     except (zipfile.BadZipFile, EOFError, zlib.error) as error:
         raise _not_a_forecaster_file(
             path, f"not a complete zip archive: {error}"
         ) from error
     try:
-        document = json.loads(text)
+        document = json.loads(members.pop(JSON_MEMBER))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise _not_a_forecaster_file(path, f"unreadable {JSON_MEMBER}") from error
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise _not_a_forecaster_file(path, f"{JSON_MEMBER} is not skrnn's")
-    return document, model_bytes, code
+    return document, members
 
 
 def load(path, *, safe_mode=True):
@@ -505,7 +547,7 @@ def load(path, *, safe_mode=True):
         raise ValueError(
             f"path={str(path)!r} is a directory; pass the file written by save."
         )
-    document, model_bytes, pickled = _read_archive(path)
+    document, members = _read_archive(path)
     version = document.get("format_version")
     if not isinstance(version, int) or version > FORMAT_VERSION:
         raise ValueError(
@@ -520,22 +562,27 @@ def load(path, *, safe_mode=True):
             f"{path} holds a {name!r} estimator; skrnn.load restores only "
             f"skrnn's forecasters {sorted(classes)}."
         )
-    if pickled is not None and safe_mode:
+    if CODE_MEMBER in members and safe_mode:
         raise ValueError(
             _UNSAFE.format(path=path, what="pickled parameters or attributes")
         )
-    code = {} if pickled is None else _load_code(pickled)
+    code = _load_code(members[CODE_MEMBER]) if CODE_MEMBER in members else {}
     try:
+        arrays = {}
+        if ARRAYS_MEMBER in members:
+            with np.load(io.BytesIO(members[ARRAYS_MEMBER])) as npz:
+                arrays = {key: npz[key] for key in npz.files}
+        decoder = _Decoder(arrays, code, safe_mode)
         params, attributes = (
-            {name: _decode(value, code, safe_mode) for name, value in section.items()}
+            {name: decoder.decode(value) for name, value in section.items()}
             for section in (document["params"], document["attributes"])
         )
-    except (AttributeError, KeyError, TypeError, ValueError) as error:
+    except (AttributeError, KeyError, OSError, TypeError, ValueError) as error:
         raise _not_a_forecaster_file(path, f"damaged {JSON_MEMBER}: {error}") from error
 
     try:
         model = model_from_bytes(
-            model_bytes, safe_mode=safe_mode, custom_objects=code.values()
+            members[MODEL_MEMBER], safe_mode=safe_mode, custom_objects=code.values()
         )
     except ValueError as error:
         if "safe_mode" in str(error):
