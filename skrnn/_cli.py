@@ -355,7 +355,8 @@ def run_forecast(args):
 
     history = series.copy()
     if np.isnan(values[-args.window :]).any():
-        history = history.interpolate(limit_direction="both")
+        filled = series.interpolate(limit_direction="both")
+        history.iloc[-args.window :] = filled.iloc[-args.window :]
         notes.append(
             f"the last {args.window} values have gaps; filled them by linear "
             "interpolation to start the forecast"
@@ -396,7 +397,7 @@ def run_forecast(args):
 
     targets = [out] if plot is None else [out, plot]
     with _atomic_outputs(targets) as (out_tmp, *plot_tmp):
-        result.to_csv(out_tmp)
+        result.to_csv(out_tmp, float_format="%.7g")  # float32 precision
         if plot is not None:
             _save_forecast_plot(history, result, plot_tmp[0], args)
     print(
