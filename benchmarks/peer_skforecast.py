@@ -15,12 +15,17 @@ fitted Keras model on the forecaster's own windows; skforecast's
 numbers at about 0.15 s a step.
 """
 
+import contextlib
+import io
 import time
 
 import keras
 import pandas as pd
-from skforecast import __version__ as skforecast_version
-from skforecast.deep_learning import ForecasterRnn, create_and_compile_model
+
+with contextlib.redirect_stdout(io.StringIO()):
+    # skforecast prints the Keras and backend versions on import.
+    from skforecast import __version__ as skforecast_version
+    from skforecast.deep_learning import ForecasterRnn, create_and_compile_model
 
 from benchmarks._common import main, progress
 from benchmarks._data import SPLIT_TIME, WINDOW, course_series, mae
