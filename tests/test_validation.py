@@ -476,7 +476,7 @@ def test_bad_transformer_input(call, error, match):
         call()
 
 
-# The workflow methods (issue 3), checked once they exist.
+# The workflow methods (issue 3); skipped where they do not exist.
 needs = {
     name: pytest.mark.skipif(
         not hasattr(LSTMForecaster, name), reason=f"{name} not implemented yet"
@@ -484,27 +484,119 @@ needs = {
     for name in ("forecast", "predict_interval", "find_learning_rate")
 }
 
+FORECAST_CASES = [
+    pytest.param(lambda s: (s, 0), {}, "steps must be an int >= 1", id="steps=0"),
+    pytest.param(lambda s: (s, 2.5), {}, "steps must be an int >= 1", id="steps=2.5"),
+    pytest.param(
+        lambda s: (s[:5], 3),
+        {},
+        "history has 5 time steps, fewer than the model's window of 20",
+        id="history shorter than the window",
+    ),
+    pytest.param(
+        lambda s: (np.c_[s, s], 3),
+        {},
+        r"history has 2 feature\(s\) per time step",
+        id="more features",
+    ),
+    pytest.param(
+        lambda s: (with_inf(s[-30:]), 3), {}, "history contains inf", id="inf"
+    ),
+    pytest.param(
+        lambda s: (np.r_[s[:-1], np.nan], 3),
+        {},
+        "history .*contain NaN: fill them",
+        id="NaN in the last window",
+    ),
+    pytest.param(
+        lambda s: (s, 3),
+        {"coverage": 1.5},
+        "coverage must be a float strictly between 0 and 1",
+        id="coverage=1.5",
+    ),
+    pytest.param(
+        lambda s: (s[:0], 3),
+        {},
+        r"\bhistory\b",
+        id="empty history",
+        marks=lead("sklearn's '0 sample(s)' message does not name history"),
+    ),
+    pytest.param(
+        lambda s: (s.reshape(-1, 1, 1), 3),
+        {},
+        r"\bhistory\b",
+        id="3-D history",
+        marks=lead("sklearn's 'dim 3' message does not name history"),
+    ),
+    pytest.param(
+        lambda s: (strings(s), 3),
+        {},
+        "history must hold numbers",
+        id="strings",
+        marks=lead("wrap it in skrnn._input_errors.naming_input('history')"),
+    ),
+]
+
 
 @needs["forecast"]
-def test_bad_forecast_input(fitted, sine):
+@pytest.mark.parametrize("bad_args, kwargs, match", FORECAST_CASES)
+def test_bad_forecast_input(bad_args, kwargs, match, fitted, sine):
     model, _ = fitted
-    with pytest.raises(NotFittedError):
+    with pytest.raises(ValueError, match=match):
+        model.forecast(*bad_args(sine), **kwargs)
+
+
+@needs["forecast"]
+def test_forecast_before_fit(sine):
+    with pytest.raises(NotFittedError, match="not fitted yet"):
         LSTMForecaster().forecast(sine, 3)
-    with pytest.raises(ValueError, match="steps"):
-        model.forecast(sine, 0)
-    with pytest.raises(ValueError, match="window|history"):
-        model.forecast(sine[:5], 3)  # shorter than the 20-step window
 
 
 @needs["predict_interval"]
-def test_bad_predict_interval_input(fitted, sine_windows):
+@pytest.mark.parametrize(
+    "bad_X, coverage, error, match",
+    [
+        (lambda X: X, 1.5, ValueError, "coverage must be a float strictly"),
+        (lambda X: X, "0.9", ValueError, "coverage must be a float strictly"),
+        (wider, 0.9, ValueError, "X has 2 features, but LSTMForecaster"),
+        (lambda X: X[..., None], 0.9, ValueError, "for X, got 4D"),
+    ],
+)
+def test_bad_predict_interval_input(
+    bad_X, coverage, error, match, fitted, sine_windows
+):
     model, _ = fitted
-    with pytest.raises(ValueError, match="coverage"):
-        model.predict_interval(sine_windows[0], coverage=1.5)
+    with pytest.raises(error, match=match):
+        model.predict_interval(bad_X(sine_windows[0]), coverage=coverage)
+    with pytest.raises(NotFittedError, match="not fitted yet"):
+        LSTMForecaster().predict_interval(sine_windows[0])
 
 
 @needs["find_learning_rate"]
-def test_bad_find_learning_rate_input(sine_windows, no_model_building):
+@pytest.mark.parametrize(
+    "params, bad_data, kwargs, match",
+    [
+        ({}, None, {"min_lr": 1.0, "max_lr": 1e-3}, "must be larger than min_lr"),
+        ({}, None, {"min_lr": 0.0}, "min_lr must be a float > 0"),
+        ({}, None, {"num_steps": 0}, "num_steps must be an int >= 5"),
+        ({"units": 0}, None, {}, "'units' parameter"),
+        ({}, lambda X, y: (X[..., None], y), {}, "for X, got 4D"),
+        ({}, lambda X, y: (X, with_inf(y)), {}, "y contains inf"),
+    ],
+)
+def test_bad_find_learning_rate_input(
+    params, bad_data, kwargs, match, fitted, sine_windows, no_model_building
+):
     X, y = sine_windows
-    with pytest.raises(ValueError, match="min_lr"):
-        LSTMForecaster(**SMALL).find_learning_rate(X, y, min_lr=1.0, max_lr=1e-3)
+    if bad_data is not None:
+        X, y = bad_data(X, y)
+    with pytest.raises(ValueError, match=match):
+        LSTMForecaster(**{**SMALL, **params}).find_learning_rate(X, y, **kwargs)
+    # A fitted forecaster keeps its model and predictions.
+    model, expected = fitted
+    copy = shallow_copy(model)
+    vars(copy).update(params)
+    with pytest.raises(ValueError, match=match):
+        copy.find_learning_rate(X, y, **kwargs)
+    assert copy.model_ is model.model_
+    assert_array_equal(copy.predict(sine_windows[0]), expected)
