@@ -66,6 +66,12 @@ def test_save_and_load_predict_identically(fitted, sine_windows, tmp_path):
     loaded = load(path)
     assert type(loaded) is LSTMForecaster
     assert_array_equal(loaded.predict(X), fitted.predict(X))
+    # Fitted state the intervals and forecasts use comes back too.
+    if hasattr(fitted, "predict_interval"):
+        assert_array_equal(loaded.predict_interval(X), fitted.predict_interval(X))
+    if hasattr(fitted, "forecast"):
+        history = X[-1, :, 0]
+        assert_array_equal(loaded.forecast(history, 5), fitted.forecast(history, 5))
     assert loaded.get_params() == fitted.get_params()
     for name in ["input_shape_", "target_shape_", "n_features_in_", "history_"]:
         assert getattr(loaded, name) == getattr(fitted, name)
