@@ -176,3 +176,25 @@ def test_missing_matplotlib_is_a_clear_import_error(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
     with pytest.raises(ImportError, match=r"pip install skrnn\[plot\]"):
         plot_history({"loss": [1.0]})
+
+
+def test_plots_of_a_real_forecast_and_sweep(sine):
+    series = pd.Series(
+        sine[:300], index=pd.date_range("2020-01-01", periods=300, freq="D")
+    )
+    X, y = make_windows(series, window=10)
+    model = RNNForecaster(units=4, epochs=2, random_state=0)
+    sweep = model.find_learning_rate(X, y, num_steps=20)
+    ax = sweep.plot()
+    np.testing.assert_array_equal(ax.lines[0].get_xdata(), sweep.lrs)
+    np.testing.assert_array_equal(ax.lines[0].get_ydata(), sweep.losses)
+    assert ax.lines[1].get_xdata()[0] == sweep.suggestion
+
+    forecast = model.fit(X, y).forecast(series, 5, coverage=0.9)
+    ax = plot_forecast(series, forecast)
+    np.testing.assert_allclose(ax.lines[1].get_ydata(), forecast.iloc[:, 0])
+    x = mdates.date2num(forecast.index)
+    np.testing.assert_allclose(mdates.date2num(ax.lines[1].get_xdata()), x)
+    np.testing.assert_allclose(
+        band_bounds(ax.collections[0], x), forecast.iloc[:, 1:].to_numpy()
+    )
