@@ -13,7 +13,19 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from skrnn._batches import complete_rows, fit_inputs, validation_data
 from skrnn._compile import resolve_loss, resolve_optimizer
-from skrnn._inference import make_predict_function
+from skrnn._forecast import (
+    check_coverage,
+    check_steps,
+    conformal_width,
+    history_values,
+    is_pandas,
+    wrap_forecast,
+)
+from skrnn._inference import (
+    PREDICT_BATCH_SIZE,
+    make_predict_function,
+    make_rollout_function,
+)
 from skrnn._model import build_model
 from skrnn._random import seeded
 from skrnn._scaling import (
@@ -28,6 +40,10 @@ from skrnn._trainers import TRAINERS, freeze
 # Training steps per compiled call when ``steps_per_execution="auto"``: fewer
 # calls from Python into the backend; epoch-level callbacks are unaffected.
 AUTO_STEPS_PER_EXECUTION = 32
+
+# Training steps (batches x epochs) from which jit_compile="auto" turns on
+# XLA on TensorFlow: below, compiling takes longer than it saves.
+XLA_MIN_STEPS = 500
 
 # Parameters of the training loop, not of the model or its compilation.
 _TRAINING_LOOP_PARAMS = frozenset(
@@ -44,6 +60,9 @@ _TRAINING_LOOP_PARAMS = frozenset(
         "verbose",
     }
 )
+
+# Forecast origins (at least) whose errors calibrate forecast intervals.
+MIN_CALIBRATION_ORIGINS = 50
 
 # Windows sampled to learn the scaling statistics: enough for stable means
 # and deviations, bounded so a long series is never copied whole.
@@ -282,6 +301,7 @@ class BaseRecurrentForecaster(KerasRegressorBase):
         )
         self.model_ = self._build_model(scaling, self._compile_settings(data))
         self._predict_function = make_predict_function(self.model_)
+        self._rollout = (None, None)
         self._optimizer_state = None
         return data
 
@@ -439,14 +459,17 @@ class BaseRecurrentForecaster(KerasRegressorBase):
 
     def _compile_settings(self, data):
         """``jit_compile`` and ``steps_per_execution`` for ``Model.compile``."""
+        n_batches = -(-len(data.train_rows) // self.batch_size)
         jit_compile = self.jit_compile
         if jit_compile == "auto":
-            # XLA compiles the training step once (a second or two) and then
-            # runs each step 2-3x faster; torch runs eagerly.
-            jit_compile = keras.backend.backend() != "torch"
+            backend = keras.backend.backend()
+            # XLA costs a few seconds of compilation, then saves 1-3 ms a
+            # step on TensorFlow; JAX always compiles; torch runs eagerly.
+            jit_compile = backend == "jax" or (
+                backend == "tensorflow" and n_batches * self.epochs >= XLA_MIN_STEPS
+            )
         steps = self.steps_per_execution
         if steps == "auto":
-            n_batches = -(-len(data.train_rows) // self.batch_size)
             steps = max(1, min(AUTO_STEPS_PER_EXECUTION, n_batches))
         return {"jit_compile": jit_compile, "steps_per_execution": steps}
 
@@ -496,6 +519,16 @@ class BaseRecurrentForecaster(KerasRegressorBase):
             getattr(self, "history_", {}) if initial_epoch else {}, history.history
         )
         self.n_iter_ = len(self.history_["loss"])
+        self.validation_residuals_ = self._residuals(data, data.validation_rows)
+
+    def _residuals(self, data, rows):
+        """``y - prediction`` on ``rows``, predicted a chunk at a time."""
+        residuals = np.empty((len(rows), self.n_outputs_))
+        for start in range(0, len(rows), PREDICT_BATCH_SIZE):
+            chunk = rows[start : start + PREDICT_BATCH_SIZE]
+            predicted = self._predict_function(data.X[chunk].astype(np.float32))
+            residuals[start : start + len(chunk)] = data.y[chunk] - predicted
+        return residuals
 
     # -------------------------------------------------------------- predict
 
@@ -512,15 +545,207 @@ class BaseRecurrentForecaster(KerasRegressorBase):
         -------
         y_pred : ndarray of shape (n_samples, \\*target_shape_)
             Predictions, float64. Rows whose window contains NaN are NaN.
+            A pandas ``X`` gives a Series (one output) or DataFrame (one
+            column per output) on ``X``'s index.
         """
         check_is_fitted(self)
+        index = X.index if is_pandas(X) else None
         X, _ = self._validate_data(X, reset=False)
         X = self._as_windows(X, reset=False)
-        complete = ~np.isnan(X).any(axis=(1, 2))
+        complete = complete_rows(X, np.zeros((len(X), 0)))
         y_pred = np.full((len(X), self.n_outputs_), np.nan)
         if complete.any():
             y_pred[complete] = self._predict_function(X[complete].astype(np.float32))
-        return y_pred.reshape(len(X), *self.target_shape_)
+        y_pred = y_pred.reshape(len(X), *self.target_shape_)
+        if index is not None and y_pred.ndim <= 2:
+            import pandas as pd
+
+            if y_pred.ndim == 1:
+                return pd.Series(y_pred, index=index)
+            return pd.DataFrame(y_pred, index=index)
+        return y_pred
+
+    def predict_interval(self, X, coverage=0.9):
+        """Predict with split-conformal prediction intervals.
+
+        The interval of each output is the prediction plus or minus the
+        ``coverage`` quantile of the absolute residuals on the validation
+        tail held out in ``fit`` (``validation_residuals_``): windows the
+        model never trained on, taken from the end of the series. On data
+        that behave like that tail, the interval holds the truth with
+        probability ``coverage``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, timesteps, n_features) or \
+                (n_samples, timesteps)
+            Input windows shaped as in :meth:`fit`.
+        coverage : float in (0, 1), default=0.9
+            Probability that an interval holds the true value.
+
+        Returns
+        -------
+        y_interval : ndarray of shape (n_samples, \\*target_shape_, 2)
+            Lower (``[..., 0]``) and upper (``[..., 1]``) bounds.
+        """
+        check_is_fitted(self)
+        coverage = check_coverage(coverage)
+        residuals = self.validation_residuals_
+        if not len(residuals):
+            raise ValueError(
+                "predict_interval calibrates on the validation tail, but this "
+                "forecaster was fitted without one: refit with "
+                "validation_fraction > 0 (e.g. 0.1)."
+            )
+        width = conformal_width(np.abs(residuals), coverage)
+        y_pred = np.asarray(self.predict(X)).reshape(len(X), -1)
+        y_interval = np.stack([y_pred - width, y_pred + width], axis=-1)
+        return y_interval.reshape(len(X), *self.target_shape_, 2)
+
+    # ------------------------------------------------------------- forecast
+
+    def forecast(self, history, steps, *, coverage=None):
+        """Forecast the ``steps`` values that follow ``history``.
+
+        The model starts from the last window of ``history`` and feeds its
+        forecasts back in (recursively, or a horizon at a time for a model
+        fitted on a horizon), all in one compiled loop. The targets must be
+        the next value(s) of every feature of the windows: the default of
+        :func:`~skrnn.make_windows` for a univariate series, ``target=``
+        every column for a multivariate one.
+
+        Parameters
+        ----------
+        history : array-like of shape (n,) or (n, n_features), pandas \
+                Series or DataFrame
+            The observed series, oldest first, with at least as many time
+            steps as the window (and more for intervals, see ``coverage``).
+        steps : int
+            Number of values to forecast.
+        coverage : float in (0, 1), default=None
+            Also return intervals holding the future values with this
+            probability. They are split-conformal per lead time: the model
+            forecasts from each of the last origins of ``history`` and the
+            quantile of its absolute errors ``h`` steps ahead is the
+            half-width at lead ``h``. Calibrating needs
+            ``steps + max(50, validation_fraction * len(history))`` time
+            steps after the first window.
+
+        Returns
+        -------
+        y_forecast : ndarray of shape (steps,) or (steps, n_features), or \
+                pandas Series or DataFrame
+            For numpy input, the forecast, and with ``coverage`` a tuple
+            ``(y_forecast, y_interval)`` where ``y_interval`` adds a last
+            axis of 2 (lower, upper). For pandas input, a Series (or a
+            DataFrame for several features) whose index continues
+            ``history``'s at its frequency; with ``coverage``, a DataFrame
+            with columns ``name``, ``name_lower`` and ``name_upper`` per
+            feature.
+        """
+        check_is_fitted(self)
+        steps = check_steps(steps)
+        if coverage is not None:
+            coverage = check_coverage(coverage)
+        timesteps, n_features = self.input_shape_
+        values, index, names = history_values(history, n_features, timesteps)
+        chunk = self._forecast_chunk(steps)
+        rollout = self._rollout_function(chunk)
+        n_chunks = -(-steps // chunk)
+        window = values[np.newaxis, -timesteps:].astype(np.float32)
+        y_pred = rollout(window, n_chunks)[0, :steps]
+        interval = None
+        if coverage is not None:
+            width = self._forecast_width(values, steps, coverage, rollout, chunk)
+            interval = np.stack([y_pred - width, y_pred + width], axis=-1)
+        return wrap_forecast(y_pred, interval, index, names)
+
+    def _forecast_chunk(self, steps):
+        """Time steps forecast per model call; checks the model can recurse."""
+        n_features = self.input_shape_[1]
+        if self.n_outputs_ % n_features == 0:
+            return self.n_outputs_ // n_features
+        raise ValueError(
+            f"forecast feeds forecasts back into the windows, so the model "
+            f"must predict every one of the {n_features} input features; it "
+            f"predicts targets of shape {self.target_shape_}. Fit it on "
+            "targets that are the next value(s) of all features (make_windows "
+            "with target=None), or use predict on windows you build."
+        )
+
+    def _rollout_function(self, chunk):
+        if getattr(self, "_rollout", (None, None))[0] != chunk:
+            self._rollout = (chunk, make_rollout_function(self.model_, chunk))
+        return self._rollout[1]
+
+    def _forecast_width(self, values, steps, coverage, rollout, chunk):
+        """Half-widths (steps, n_features): per-lead conformal quantiles of
+        the errors of forecasts from the last origins of ``values``."""
+        timesteps = self.input_shape_[0]
+        n_calibration = max(
+            MIN_CALIBRATION_ORIGINS, int(self.validation_fraction * len(values))
+        )
+        first = max(timesteps, len(values) - n_calibration - steps + 1)
+        origins = np.arange(first, len(values))
+        if len(origins) == 0:
+            raise ValueError(
+                f"history has no time steps after its first window to "
+                f"calibrate intervals on: pass at least {timesteps + steps + 1} "
+                "values."
+            )
+        windows = np.stack([values[t - timesteps : t] for t in origins])
+        known = ~np.isnan(windows).any(axis=(1, 2))
+        forecasts = np.full((len(origins), steps, values.shape[1]), np.nan)
+        forecasts[known] = rollout(
+            windows[known].astype(np.float32), -(-steps // chunk)
+        )[:, :steps]
+        width = np.empty((steps, values.shape[1]))
+        for lead in range(steps):
+            targets = origins + lead
+            usable = targets < len(values)
+            errors = values[targets[usable]] - forecasts[usable, lead]
+            errors = errors[~np.isnan(errors).any(axis=1)]
+            width[lead] = conformal_width(np.abs(errors), coverage)
+        return width
+
+    def find_learning_rate(
+        self, X, y, *, min_lr=1e-8, max_lr=1.0, num_steps=100, diverge_factor=4.0
+    ):
+        """Learning-rate range test: train with an exponentially growing rate.
+
+        The course's sweep (``LearningRateScheduler(lambda epoch: 1e-8 *
+        10 ** (epoch / 20))``), one batch per rate instead of one epoch: a
+        fresh copy of the model trains one batch at each of ``num_steps``
+        rates from ``min_lr`` to ``max_lr`` and records the loss. The
+        estimator itself is left as it was (unfitted if it was).
+
+        Parameters
+        ----------
+        X, y : array-like
+            Windows and targets, as for :meth:`fit`.
+        min_lr, max_lr : float, default=1e-8, 1.0
+            First and last learning rate of the sweep.
+        num_steps : int, default=100
+            Number of rates (and training batches) in the sweep.
+        diverge_factor : float, default=4.0
+            Stop once the smoothed loss exceeds this multiple of its minimum.
+
+        Returns
+        -------
+        result : LearningRateFinder
+            With ``lrs``, ``losses``, ``suggestion`` and ``plot()``.
+        """
+        from skrnn._lr_finder import find_learning_rate
+
+        return find_learning_rate(
+            self,
+            X,
+            y,
+            min_lr=min_lr,
+            max_lr=max_lr,
+            num_steps=num_steps,
+            diverge_factor=diverge_factor,
+        )
 
     def score(self, X, y, sample_weight=None):
         """:math:`R^2` of the predictions, over rows where ``y`` and the
@@ -578,6 +803,7 @@ class BaseRecurrentForecaster(KerasRegressorBase):
         # object.__getstate__ returns the live __dict__: copy before removing.
         state = dict(super().__getstate__())
         state.pop("_predict_function", None)
+        state.pop("_rollout", None)
         return state
 
     def __setstate__(self, state):

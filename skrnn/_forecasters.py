@@ -72,10 +72,11 @@ _PARAMETERS = """
     shuffle : bool, default=True
         Shuffle the training windows (not the validation tail) each epoch.
     jit_compile : "auto" or bool, default="auto"
-        Compile the training step with XLA. ``"auto"`` does on TensorFlow
-        and JAX (2-3x faster steps after a compilation of a second or two)
-        and not on PyTorch. Keras falls back to no XLA, with a warning, for
-        a model that XLA cannot compile.
+        Compile the training step with XLA. ``"auto"`` does on JAX, never
+        on PyTorch, and on TensorFlow when a fit may run 500 steps
+        (batches x ``epochs``) or more: XLA takes a few seconds to compile,
+        then saves 1-3 ms a step. Keras falls back to no XLA, with a
+        warning, for a model that XLA cannot compile.
     steps_per_execution : "auto" or int, default="auto"
         Training steps per compiled call; more steps mean fewer round trips
         from Python. ``"auto"`` takes 32, or the number of batches in an

@@ -75,3 +75,100 @@ def make_predict_function(model):
         return np.concatenate(chunks).astype(np.float64, copy=False)
 
     return predict
+
+
+class _Rollout:
+    """``n_chunks`` forecasts in a row, each fed back into the window."""
+
+    def __init__(self, model, chunk):
+        self.model = model
+        self.chunk = chunk
+
+    def step(self, windows, outputs):
+        """Append the flat ``outputs`` to ``windows``, dropping the oldest."""
+        timesteps, n_features = windows.shape[1], windows.shape[2]
+        steps = keras.ops.reshape(outputs, (-1, self.chunk, n_features))
+        return keras.ops.concatenate([windows, steps], axis=1)[:, -timesteps:], steps
+
+    def __call__(self, windows, n_chunks):
+        import tensorflow as tf
+
+        def body(i, windows, forecasts):
+            windows, steps = self.step(windows, self.model(windows, training=False))
+            return i + 1, windows, forecasts.write(i, steps)
+
+        forecasts = tf.TensorArray(tf.float32, size=n_chunks)
+        _, _, forecasts = tf.while_loop(
+            lambda i, *_: i < n_chunks, body, (tf.constant(0), windows, forecasts)
+        )
+        return forecasts.stack()
+
+
+def make_rollout_function(model, chunk):
+    """Return ``f(windows, n_chunks) -> forecasts`` running a compiled loop.
+
+    Each of the ``n_chunks`` iterations runs ``model`` on the windows and
+    appends its outputs, ``chunk`` time steps of every feature, to them. The
+    whole loop is one compiled call on TensorFlow (``tf.while_loop``) and
+    JAX (``lax.scan``); other backends call the model once per iteration.
+
+    Parameters
+    ----------
+    model : keras.Model
+        Maps ``(batch, timesteps, n_features)`` to
+        ``(batch, chunk * n_features)``.
+    chunk : int
+        Time steps the model forecasts per call.
+
+    Returns
+    -------
+    callable
+        Takes float32 windows of shape ``(batch, timesteps, n_features)``
+        and an int; returns float64 forecasts of shape
+        ``(batch, n_chunks * chunk, n_features)``.
+    """
+    rollout = _Rollout(model, chunk)
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        spec = tf.TensorSpec((None, *model.input_shape[1:]), tf.float32)
+        loop = tf.function(rollout, input_signature=[spec, tf.TensorSpec((), tf.int32)])
+    elif backend == "jax":
+        import functools
+
+        import jax
+
+        @functools.partial(jax.jit, static_argnums=3)
+        def scan(trainable, non_trainable, windows, n_chunks):
+            def body(windows, _):
+                outputs, _ = model.stateless_call(
+                    trainable, non_trainable, windows, training=False
+                )
+                return rollout.step(windows, outputs)
+
+            return jax.lax.scan(body, windows, None, length=n_chunks)[1]
+
+        def loop(windows, n_chunks):
+            return scan(
+                [v.value for v in model.trainable_variables],
+                [v.value for v in model.non_trainable_variables],
+                windows,
+                n_chunks,
+            )
+    else:
+
+        def loop(windows, n_chunks):
+            forecasts = []
+            for _ in range(n_chunks):
+                windows, steps = rollout.step(windows, model.predict_on_batch(windows))
+                forecasts.append(steps)
+            return keras.ops.stack(forecasts)
+
+    def forecast(windows, n_chunks):
+        # (n_chunks, batch, chunk, features) -> (batch, n_chunks * chunk, features)
+        steps = keras.ops.convert_to_numpy(loop(windows, n_chunks))
+        steps = np.moveaxis(steps, 0, 1)
+        return steps.reshape(len(windows), -1, steps.shape[-1]).astype(np.float64)
+
+    return forecast
