@@ -169,6 +169,7 @@ def main():
             "topics": topics,
             "started": time.strftime("%Y-%m-%d %H:%M:%S %z"),
             "load_average_at_start": os.getloadavg()[0],
+            "seconds": {},
         },
         "skipped": {},
     }
@@ -181,10 +182,14 @@ def main():
             reason = _unavailable(backend, args.peer_python)
             if reason is None:
                 print(f"[{key}]", flush=True)
+                topic_start = time.perf_counter()
                 try:
                     results[topic] += run_topic(
                         module, backend, quick=args.quick, peer_python=args.peer_python
                     )
+                    seconds = time.perf_counter() - topic_start
+                    results["meta"]["seconds"][key] = seconds
+                    print(f"[{key}] {seconds:.0f} s", flush=True)
                     continue
                 except RuntimeError as error:
                     reason = f"failed: {error}"
