@@ -12,7 +12,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from skrnn._batches import complete_rows, fit_inputs, validation_data
-from skrnn._compile import resolve_loss, resolve_optimizer
+from skrnn._compile import resolve_loss, resolve_metrics, resolve_optimizer
 from skrnn._forecast import (
     check_coverage,
     check_steps,
@@ -27,6 +27,7 @@ from skrnn._inference import (
     make_rollout_function,
 )
 from skrnn._model import build_model
+from skrnn._persistence import pickle_model_state, unpickle_model_state
 from skrnn._random import seeded
 from skrnn._scaling import (
     NORMALIZE_MODES,
@@ -34,7 +35,7 @@ from skrnn._scaling import (
     placeholder_scaling,
     resolve_normalize,
 )
-from skrnn._scikeras_compat import KerasRegressorBase, route_params, unflatten_params
+from skrnn._scikeras_compat import KerasRegressorBase, route_params
 from skrnn._trainers import TRAINERS, freeze
 
 # Training steps per compiled call when ``steps_per_execution="auto"``: fewer
@@ -382,7 +383,9 @@ class BaseRecurrentForecaster(KerasRegressorBase):
         if reset:
             self.n_outputs_ = y.shape[1]
         if sample_weight is not None:
-            sample_weight = _check_sample_weight(sample_weight, X)
+            sample_weight = _check_sample_weight(
+                sample_weight, X, ensure_non_negative=True
+            )
         complete = complete_rows(X, y)
         n_skipped = int(len(X) - complete.sum())
         if n_skipped and self.missing == "raise":
@@ -450,10 +453,8 @@ class BaseRecurrentForecaster(KerasRegressorBase):
             optimizer_params.setdefault("learning_rate", self.learning_rate)
         return {
             "optimizer": resolve_optimizer(self.optimizer, optimizer_params),
-            "loss": unflatten_params(resolve_loss(self.loss), routed("loss")),
-            "metrics": None
-            if self.metrics is None
-            else unflatten_params(list(self.metrics), routed("metrics")),
+            "loss": resolve_loss(self.loss, routed("loss")),
+            "metrics": resolve_metrics(self.metrics, routed("metrics")),
             **routed("compile"),
         }
 
@@ -513,7 +514,13 @@ class BaseRecurrentForecaster(KerasRegressorBase):
                 self.model_,
                 getattr(self, "_optimizer_state", None) if initial_epoch else None,
             )
-            history = trainer.model.fit(**fit_kwargs)
+            try:
+                history = trainer.model.fit(**fit_kwargs)
+            finally:
+                # Keras leaves the trainer on the callbacks, which are
+                # parameters: they must not carry a model around.
+                for callback in callbacks:
+                    callback.set_model(None)
             self._optimizer_state = trainer.store(self.model_)
         self.history_ = self._merge_history(
             getattr(self, "history_", {}) if initial_epoch else {}, history.history
@@ -766,11 +773,17 @@ class BaseRecurrentForecaster(KerasRegressorBase):
         score : float
             :math:`R^2`, averaged uniformly over outputs.
         """
-        y_pred = self.predict(X).reshape(len(X), -1)
-        y = self._check_target(y).reshape(len(y_pred), -1)
+        y_pred = np.asarray(self.predict(X)).reshape(len(X), -1)
+        y = self._check_target(y)
+        if len(y) != len(y_pred):
+            raise ValueError(
+                f"X has {len(y_pred)} samples but y has {len(y)}: pass one "
+                "target row per window."
+            )
+        y = y.reshape(len(y_pred), -1)
         known = ~(np.isnan(y).any(axis=1) | np.isnan(y_pred).any(axis=1))
         if sample_weight is not None:
-            sample_weight = np.asarray(sample_weight)[known]
+            sample_weight = _check_sample_weight(sample_weight, y_pred)[known]
         return r2_score(y[known], y_pred[known], sample_weight=sample_weight)
 
     # ------------------------------------------------------------- persistence
@@ -804,9 +817,12 @@ class BaseRecurrentForecaster(KerasRegressorBase):
         state = dict(super().__getstate__())
         state.pop("_predict_function", None)
         state.pop("_rollout", None)
-        return state
+        # The model travels as .keras bytes, loaded back with the estimator's
+        # own callables (a preprocessing function, a custom loss).
+        return pickle_model_state(state)
 
     def __setstate__(self, state):
+        state = unpickle_model_state(state)
         super().__setstate__(state)
         if "model_" in state:
             self._predict_function = make_predict_function(self.model_)

@@ -7,6 +7,8 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils import check_array
 
+from skrnn._input_errors import naming_input
+
 
 def check_steps(steps):
     """``steps`` as an int >= 1."""
@@ -62,13 +64,21 @@ def history_values(history, n_features, timesteps):
             names = [history.name if history.name is not None else "y"]
         else:
             names = [str(c) for c in history.columns]
-    values = check_array(
-        history,
-        ensure_2d=False,
-        dtype=np.float64,
-        ensure_all_finite="allow-nan",
-        input_name="history",
-    )
+    if len(np.shape(history)) and np.shape(history)[0] == 0:
+        raise ValueError("history is empty: pass the observed series.")
+    if len(np.shape(history)) > 2:
+        raise ValueError(
+            f"history must be a series of shape (n,) or (n, n_features), got "
+            f"an array of shape {np.shape(history)}."
+        )
+    with naming_input("history"):
+        values = check_array(
+            history,
+            ensure_2d=False,
+            dtype=np.float64,
+            ensure_all_finite="allow-nan",
+            input_name="history",
+        )
     if values.ndim == 1:
         values = values[:, np.newaxis]
     if values.ndim != 2:

@@ -115,7 +115,11 @@ def find_learning_rate(estimator, X, y, *, min_lr, max_lr, num_steps, diverge_fa
         )
     if not isinstance(num_steps, Integral) or num_steps < 5:
         raise ValueError(f"num_steps must be an int >= 5, got {num_steps!r}.")
-    diverge_factor = _check_positive(diverge_factor, "diverge_factor")
+    if not isinstance(diverge_factor, Real) or not diverge_factor > 1:
+        raise ValueError(
+            f"diverge_factor must be a float > 1 (the loss rise that ends the "
+            f"sweep), got {diverge_factor!r}."
+        )
     sweep_estimator = clone(estimator)
     sweep_estimator._validate_params()
     data = sweep_estimator._initialize(X, y)

@@ -23,10 +23,22 @@ from scikeras._utils import route_params, unflatten_params
 from scikeras.utils import metric_name
 from scikeras.wrappers import BaseWrapper
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.utils import check_array, check_consistent_length, get_tags
+from sklearn.utils import check_array, get_tags
 from sklearn.utils.validation import validate_data
 
+from skrnn._input_errors import naming_input
+
 __all__ = ["KerasRegressorBase", "route_params", "unflatten_params"]
+
+
+def _shape(data):
+    shape = getattr(data, "shape", None)
+    if shape is None:
+        try:
+            shape = np.shape(data)
+        except ValueError:  # ragged nested lists
+            shape = ()
+    return tuple(shape)
 
 
 class KerasRegressorBase(RegressorMixin, BaseWrapper):
@@ -124,32 +136,44 @@ class KerasRegressorBase(RegressorMixin, BaseWrapper):
         expects, and the feature axis ``X.shape[2]`` for 3-D input.
         """
         finite = "allow-nan" if get_tags(self).input_tags.allow_nan else True
-        X_params = {
+        params = {
             "allow_nd": True,
             "ensure_2d": False,
-            "dtype": np.float64,
+            # float32 input stays float32: no copy of a long strided view.
+            "dtype": (np.float64, np.float32),
             "ensure_all_finite": finite,
+            "ensure_min_samples": 1,
         }
-        if y is None and not reset:
-            X = validate_data(self, X, reset=False, **X_params)
-        else:
-            y_params = {**X_params, "ensure_2d": False}
-            # ensure_2d=False also stops validate_data's own n_features_in_.
-            X, y = validate_data(
-                self,
-                X,
-                y,
-                reset=reset,
-                validate_separately=(X_params, y_params),
-                ensure_2d=False,
+        if len(_shape(X)) and _shape(X)[0] == 0:
+            raise ValueError(
+                "X is empty (0 samples): pass at least one window. "
+                "make_windows gives none when the series is not longer than "
+                "the window."
             )
-            check_consistent_length(X, y)
+        with naming_input("X"):
+            X = validate_data(
+                self, X, reset=reset, skip_check_array=True, ensure_2d=False
+            )
+            X = check_array(X, input_name="X", **params)
+        if y is not None:
+            with naming_input("y"):
+                y = check_array(y, input_name="y", **params)
+            if len(X) != len(y):
+                raise ValueError(
+                    f"X has {len(X)} samples but y has {len(y)}: pass one "
+                    "target row per window."
+                )
         if X.ndim not in (2, 3):
             raise ValueError(
                 f"Expected 2D array (n_samples, timesteps) or 3D array (n_samples, "
                 f"timesteps, n_features) for X, got {X.ndim}D array of shape "
                 f"{X.shape} instead. Reshape your data, or cut a series into "
                 "windows with skrnn.make_windows or SlidingWindowTransformer."
+            )
+        if 0 in X.shape[1:]:
+            raise ValueError(
+                f"X has windows of shape {X.shape[1:]}: each window needs at "
+                "least one time step and one feature."
             )
         n_features = X.shape[-1]
         if reset:

@@ -137,13 +137,6 @@ def test_pickle_and_joblib_round_trips(round_trip, fitted, sine_windows):
     assert_array_equal(restored.predict(X), fitted.predict(X))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="scikeras unpickles Keras models with load_model(compile=True) in "
-    "safe mode and without custom objects, so a Lambda layer or a custom loss "
-    "does not load; BaseRecurrentForecaster.__getstate__/__setstate__ must "
-    "carry model_ as skrnn._persistence.model_to_bytes/model_from_bytes",
-)
 def test_cloudpickle_round_trip_keeps_code(sine_windows):
     cloudpickle = pytest.importorskip("cloudpickle")
     X, y = sine_windows

@@ -20,13 +20,6 @@ from skrnn import (
 
 SMALL = {"units": 2, "epochs": 1, "jit_compile": False, "random_state": 0}
 
-# Checks _base.py and _scikeras_compat.py do not make yet (see the reasons).
-NEEDS_BASE = "BaseRecurrentForecaster does not check this yet"
-
-
-def lead(reason):
-    return pytest.mark.xfail(strict=True, reason=f"{NEEDS_BASE}: {reason}")
-
 
 def strings(a):
     return np.full(np.shape(a), "a")
@@ -51,7 +44,6 @@ FIT_CASES = [
         ValueError,
         r"\bX\b.*0 sample",
         id="empty X",
-        marks=lead("the message does not say X is empty"),
     ),
     pytest.param(
         {}, lambda X, y: (X[:, 0, 0], y), ValueError, "for X, got 1D", id="1-D X"
@@ -65,7 +57,6 @@ FIT_CASES = [
         ValueError,
         r"\bX\b.*\by\b",
         id="X/y length mismatch",
-        marks=lead("sklearn's 'inconsistent numbers of samples' names neither"),
     ),
     pytest.param(
         {}, lambda X, y: (with_inf(X), y), ValueError, "X contains inf", id="inf X"
@@ -79,7 +70,6 @@ FIT_CASES = [
         ValueError,
         "X must hold numbers",
         id="strings X",
-        marks=lead("wrap X validation in skrnn._input_errors.naming_input('X')"),
     ),
     pytest.param(
         {},
@@ -87,7 +77,6 @@ FIT_CASES = [
         ValueError,
         "y must hold numbers",
         id="strings y",
-        marks=lead("wrap y validation in skrnn._input_errors.naming_input('y')"),
     ),
     pytest.param(
         {},
@@ -102,7 +91,6 @@ FIT_CASES = [
         ValueError,
         r"\bX\b.*time step",
         id="windows of 0 time steps",
-        marks=lead("an IndexError from the scaling"),
     ),
     pytest.param(
         {},
@@ -110,7 +98,6 @@ FIT_CASES = [
         ValueError,
         r"\bX\b.*feature",
         id="windows of 0 features",
-        marks=lead("it trains a model on no input"),
     ),
     pytest.param({"units": 0}, None, ValueError, "'units' parameter", id="units=0"),
     pytest.param(
@@ -181,7 +168,6 @@ FIT_CASES = [
         TypeError,
         "loss__deltaa=2.0",
         id="unknown loss__ option",
-        marks=lead("build the loss with skrnn._compile.resolve_loss(loss, params)"),
     ),
     pytest.param(
         {"metrics": ["maee"]},
@@ -189,7 +175,6 @@ FIT_CASES = [
         ValueError,
         "'maee' is not a Keras metric",
         id="metric name",
-        marks=lead("check metrics with skrnn._compile.resolve_metrics"),
     ),
 ]
 
@@ -275,14 +260,12 @@ PREDICT_CASES = [
         ValueError,
         r"\bX\b.*0 sample",
         id="empty X",
-        marks=lead("the message does not say X is empty"),
     ),
     pytest.param(
         strings,
         ValueError,
         "X must hold numbers",
         id="strings",
-        marks=lead("wrap X validation in skrnn._input_errors.naming_input('X')"),
     ),
 ]
 
@@ -309,13 +292,11 @@ def test_predict_and_score_before_fit(sine_windows):
             lambda model, X, y: model.score(X, y[:-3]),
             r"\bX\b.*\by\b",
             id="X/y length mismatch",
-            marks=lead("score reshapes y before checking its length"),
         ),
         pytest.param(
             lambda model, X, y: model.score(X, y, sample_weight=np.ones(3)),
             "sample_weight",
             id="sample_weight length",
-            marks=lead("score indexes sample_weight unchecked (IndexError)"),
         ),
     ],
 )
@@ -519,21 +500,18 @@ FORECAST_CASES = [
         {},
         r"\bhistory\b",
         id="empty history",
-        marks=lead("sklearn's '0 sample(s)' message does not name history"),
     ),
     pytest.param(
         lambda s: (s.reshape(-1, 1, 1), 3),
         {},
         r"\bhistory\b",
         id="3-D history",
-        marks=lead("sklearn's 'dim 3' message does not name history"),
     ),
     pytest.param(
         lambda s: (strings(s), 3),
         {},
         "history must hold numbers",
         id="strings",
-        marks=lead("wrap it in skrnn._input_errors.naming_input('history')"),
     ),
 ]
 
