@@ -79,6 +79,8 @@ def _note(message):
 def _atomic_outputs(paths):
     """Yield temporary paths next to ``paths``; move them into place only if
     the block succeeds, else remove them."""
+    umask = os.umask(0)
+    os.umask(umask)
     temporary = []
     try:
         for path in paths:
@@ -86,6 +88,8 @@ def _atomic_outputs(paths):
                 prefix=f".{path.name}.", suffix=path.suffix or ".tmp", dir=path.parent
             )
             os.close(handle)
+            # mkstemp makes the file private (0600); give it a new file's mode.
+            os.chmod(name, 0o666 & ~umask)
             temporary.append(Path(name))
         yield temporary
         for name, path in zip(temporary, paths, strict=True):

@@ -66,6 +66,10 @@ def test_forecast_writes_dated_rows_with_bounds(daily_csv, tmp_path, capsys):
     assert "7 forecasts of 'sales'" in stdout
     assert re.search(r"validation \(\d+ most recent windows\): MAE \d", stdout)
     assert files_in(tmp_path) == ["forecast.csv", "forecast.png", "sales.csv"]
+    # Written through a temporary file, yet with a new file's permissions.
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask
 
 
 @needs_forecast
