@@ -108,7 +108,9 @@ plot_forecast(
     ax=top,
     title="Simple RNN, one day ahead",
 )
+shown = series[split_time - 200 :]
 top.set_xlim(split_time - 200, len(series))
+top.set_ylim(shown.min() - 10, shown.max() + 10)
 plot_history(model, ax=bottom)
 fig.tight_layout()
 plt.show()
