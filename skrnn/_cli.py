@@ -456,14 +456,53 @@ def _save_forecast_plot(history, result, path, args):
 
 
 def _demo_datasets(as_frame):
-    """(name, series, window, n_train) of each demo dataset."""
+    """(name, series, window, n_train, recursive) of each demo dataset.
+
+    ``recursive``: plot a forecast of the whole held-out tail from its start
+    (sensible for the 30 held-out sunspot years), else the one-step
+    forecasts over it (a 20-day window cannot carry a 461-day forecast).
+    """
     from skrnn.datasets import load_sunspots, make_synthetic_series
 
+    synthetic = make_synthetic_series(as_frame=as_frame)
     sunspots = load_sunspots(as_frame=as_frame)
     return [
-        ("synthetic (course)", make_synthetic_series(as_frame=as_frame), 20, 1000),
-        ("sunspots (yearly)", sunspots if as_frame else sunspots[1], 20, 279),
+        ("synthetic (course)", synthetic, 20, 1000, False),
+        ("sunspots (yearly)", sunspots if as_frame else sunspots[1], 20, 279, True),
     ]
+
+
+def _plot_demo(path, name, series, n_train, estimator, X_test, recursive):
+    """Forecast of the held-out tail with its 90% interval, and the losses."""
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from skrnn.plotting import plot_forecast, plot_history
+
+    history, actual = series.iloc[:n_train], series.iloc[n_train:]
+    steps = len(actual)
+    if recursive:
+        forecast = estimator.forecast(history, steps, coverage=0.9)
+        what = f"forecast of the last {steps} values from the one before"
+    else:
+        forecast = pd.Series(estimator.predict(X_test), index=actual.index)
+        forecast = (forecast, estimator.predict_interval(X_test, coverage=0.9))
+        what = f"one-step forecasts of the last {steps} values"
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 8), height_ratios=(2, 1))
+    plot_forecast(
+        history,
+        forecast,
+        actual=actual,
+        ax=top,
+        title=f"{type(estimator).__name__} on {name}: {what}, 90% interval",
+    )
+    top.set_xlim(series.index[max(0, n_train - 3 * steps)], series.index[-1])
+    plot_history(estimator, ax=bottom)
+    bottom.set_title("training history")
+    fig.tight_layout()
+    with _atomic_outputs([path]) as (tmp,):
+        fig.savefig(tmp, format="png", dpi=100)
+    plt.close(fig)
 
 
 def run_demo(args):
@@ -475,13 +514,11 @@ def run_demo(args):
         import pandas  # noqa: F401  (dated plots)
 
         matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-
-        from skrnn.plotting import plot_forecast, plot_history
+        plots = True
     except ImportError:
-        plt = None
+        plots = False
         _note("no plots without matplotlib and pandas: pip install skrnn[plot,pandas]")
-    if plt is not None:
+    if plots:
         if out.exists() and not out.is_dir():
             raise InputError(f"--out {out} exists and is not a directory")
         out.mkdir(parents=True, exist_ok=True)
@@ -489,7 +526,8 @@ def run_demo(args):
     models, ProgressBar = _training_tools()
     rows = []
     written = []
-    for name, series, window, n_train in _demo_datasets(as_frame=plt is not None):
+    datasets = _demo_datasets(as_frame=plots)
+    for name, series, window, n_train, recursive in datasets:
         X, y = make_windows(np.asarray(series, dtype=float), window=window)
         split = n_train - window  # window i trains iff its target is < n_train
         X_train, y_train, X_test, y_test = X[:split], y[:split], X[split:], y[split:]
@@ -505,29 +543,10 @@ def run_demo(args):
             seconds = time.perf_counter() - start
             mae = np.abs(estimator.predict(X_test) - y_test).mean()
             rows.append((name, cls.__name__, mae, naive, estimator.n_iter_, seconds))
-            if plt is None or cls is not models["lstm"]:
+            if not plots or cls is not models["lstm"]:
                 continue
-            history, actual = series.iloc[:n_train], series.iloc[n_train:]
-            steps = len(actual)
-            fig, (top, bottom) = plt.subplots(
-                2, 1, figsize=(10, 8), height_ratios=(2, 1)
-            )
-            plot_forecast(
-                history,
-                estimator.forecast(history, steps, coverage=0.9),
-                actual=actual,
-                ax=top,
-                title=f"{cls.__name__}: forecast of the last {steps} values of "
-                f"{name}, 90% interval",
-            )
-            top.set_xlim(series.index[max(0, n_train - 3 * steps)], series.index[-1])
-            plot_history(estimator, ax=bottom)
-            bottom.set_title("training history")
-            fig.tight_layout()
             path = out / f"{name.split()[0]}_lstm.png"
-            with _atomic_outputs([path]) as (tmp,):
-                fig.savefig(tmp, format="png", dpi=100)
-            plt.close(fig)
+            _plot_demo(path, name, series, n_train, estimator, X_test, recursive)
             written.append(path)
 
     print()

@@ -261,8 +261,8 @@ def test_demo_prints_the_table_and_writes_plots(tmp_path, monkeypatch, capsys):
     def small_datasets(as_frame):
         assert as_frame
         return [
-            ("synthetic (course)", synthetic, 10, 150),
-            ("sunspots (yearly)", sunspots, 10, 100),
+            ("synthetic (course)", synthetic, 10, 150, False),
+            ("sunspots (yearly)", sunspots, 10, 100, True),
         ]
 
     monkeypatch.setattr(_cli, "_demo_datasets", small_datasets)
