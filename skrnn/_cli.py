@@ -213,8 +213,10 @@ def _regular_index(times, name):
     """
     pd = _import_pandas()
     if times.duplicated().any():
-        duplicate = times[times.duplicated()].iloc[0]
-        raise InputError(f"--time-col {name!r} repeats the time {duplicate}")
+        duplicate = _format_time(times[times.duplicated()].iloc[0])
+        raise InputError(
+            f"--time-col {name!r} repeats the time {duplicate}; one row per time"
+        )
     if len(times) < 2:
         raise InputError(f"--time-col {name!r} needs at least two times")
     if pd.api.types.is_numeric_dtype(times):

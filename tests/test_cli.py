@@ -113,6 +113,8 @@ def test_forecast_fills_a_gap_in_the_last_window_and_says_so(tmp_path, capsys):
 def bad_inputs(tmp_path, daily_csv):
     text = tmp_path / "text.csv"
     text.write_text("date,sales\n2023-01-01,1.5\n2023-01-02,high\n")
+    repeated = tmp_path / "repeated.csv"
+    repeated.write_text("date,sales\n2023-01-01,1\n2023-01-02,2\n2023-01-02,3\n")
     short = tmp_path / "short.csv"
     pd.DataFrame({"sales": np.arange(15.0)}).to_csv(short, index=False)
     return {
@@ -131,6 +133,10 @@ def bad_inputs(tmp_path, daily_csv):
         "non-numeric target": (
             [text, "--target", "sales"],
             "--target 'sales' is not numeric: row 2 holds 'high'",
+        ),
+        "repeated time": (
+            [repeated, "--target", "sales"],
+            "--time-col 'date' repeats the time 2023-01-02; one row per time",
         ),
         "shorter than the window": (
             [short, "--target", "sales", "--window", 20],
@@ -158,6 +164,7 @@ def bad_inputs(tmp_path, daily_csv):
         "unknown column",
         "unknown time column",
         "non-numeric target",
+        "repeated time",
         "shorter than the window",
         "missing output directory",
         "bad steps",
