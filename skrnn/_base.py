@@ -28,7 +28,7 @@ from skrnn._inference import (
 )
 from skrnn._model import build_model
 from skrnn._persistence import pickle_model_state, unpickle_model_state
-from skrnn._random import seeded
+from skrnn._random import SeedEachEpoch, seeded
 from skrnn._scaling import (
     NORMALIZE_MODES,
     fit_scaling,
@@ -244,8 +244,7 @@ class BaseRecurrentForecaster(KerasRegressorBase):
         self._validate_params()
         with _restore_on_failure(self):
             data = self._initialize(X, y, sample_weight)
-            with seeded(self._random_state):
-                self._train(data, epochs=self.epochs)
+            self._train(data, epochs=self.epochs)
         return self
 
     def partial_fit(self, X, y, sample_weight=None):
@@ -278,8 +277,7 @@ class BaseRecurrentForecaster(KerasRegressorBase):
             else:
                 data = self._initialize(X, y, sample_weight)
             initial_epoch = getattr(self, "n_iter_", 0)
-            with seeded(self._random_state):
-                self._train(data, epochs=1, initial_epoch=initial_epoch)
+            self._train(data, epochs=1, initial_epoch=initial_epoch)
         return self
 
     def _initialize(self, X, y, sample_weight=None):
@@ -470,8 +468,14 @@ class BaseRecurrentForecaster(KerasRegressorBase):
                 backend == "tensorflow" and n_batches * self.epochs >= XLA_MIN_STEPS
             )
         steps = self.steps_per_execution
+        torch = keras.backend.backend() == "torch"
         if steps == "auto":
-            steps = max(1, min(AUTO_STEPS_PER_EXECUTION, n_batches))
+            steps = 1 if torch else max(1, min(AUTO_STEPS_PER_EXECUTION, n_batches))
+        elif torch and steps != 1:
+            raise ValueError(
+                f"steps_per_execution={steps}: Keras's PyTorch backend runs one "
+                "step per call; use steps_per_execution='auto' or 1."
+            )
         return {"jit_compile": jit_compile, "steps_per_execution": steps}
 
     def _train(self, data, *, epochs, initial_epoch=0):
@@ -490,6 +494,8 @@ class BaseRecurrentForecaster(KerasRegressorBase):
                 data.X, data.y, data.validation_rows, batch_size=self.batch_size
             )
         callbacks = self._callbacks()
+        if self._random_state is not None:
+            callbacks.append(SeedEachEpoch(self._random_state))
         if self.early_stopping:
             callbacks.append(
                 keras.callbacks.EarlyStopping(
@@ -515,7 +521,10 @@ class BaseRecurrentForecaster(KerasRegressorBase):
                 getattr(self, "_optimizer_state", None) if initial_epoch else None,
             )
             try:
-                history = trainer.model.fit(**fit_kwargs)
+                # Seeded after the trainer is built: building one may draw
+                # from the global random state that shuffling then uses.
+                with seeded(self._random_state):
+                    history = trainer.model.fit(**fit_kwargs)
             finally:
                 # Keras leaves the trainer on the callbacks, which are
                 # parameters: they must not carry a model around.

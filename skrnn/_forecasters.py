@@ -80,7 +80,7 @@ _PARAMETERS = """
     steps_per_execution : "auto" or int, default="auto"
         Training steps per compiled call; more steps mean fewer round trips
         from Python. ``"auto"`` takes 32, or the number of batches in an
-        epoch if fewer.
+        epoch if fewer (1 on PyTorch, which supports nothing else).
     missing : {{"skip", "raise"}}, default="skip"
         What ``fit`` does with windows or targets that contain NaN: skip
         them (``n_samples_skipped_`` counts them) or raise a ``ValueError``.

@@ -40,3 +40,19 @@ def seeded(seed):
     finally:
         random.setstate(python_state)
         np.random.set_state(numpy_state)
+
+
+class SeedEachEpoch(keras.callbacks.Callback):
+    """Reseed the global random state at the start of every epoch.
+
+    Keras shuffles with the global state (numpy on JAX, torch on PyTorch),
+    and the first fit of a new model draws from it while building: without
+    reseeding, a fit would depend on what ran before it in the process.
+    """
+
+    def __init__(self, seed):
+        super().__init__()
+        self.seed = seed
+
+    def on_epoch_begin(self, epoch, logs=None):
+        keras.utils.set_random_seed((self.seed + epoch) % 2**31)

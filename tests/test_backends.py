@@ -30,10 +30,21 @@ SCRIPT = textwrap.dedent(
             )
             return model.fit(X[:300], y[:300]).predict(X[300:])
         first, second = fit(), fit()
+        model = cls(units=4, epochs=1, random_state=0, **options).fit(X, y)
+        # The compiled forecast loop agrees with predict fed back by hand.
+        window, by_hand = series[-20:].copy(), []
+        for _ in range(5):
+            by_hand.append(float(model.predict(window[None, :, None])[0]))
+            window = np.append(window[1:], by_hand[-1])
+        lower, upper = model.predict_interval(X[:3]).T
         result[cls.__name__] = {
             "mae": float(np.abs(first - y[300:]).mean()),
             "naive": float(np.abs(X[300:, -1, 0] - y[300:]).mean()),
             "reproducible": bool(np.array_equal(first, second)),
+            "forecast_error": float(
+                np.abs(model.forecast(series, 5) - by_hand).max()
+            ),
+            "interval_ordered": bool(np.all(lower < upper)),
         }
     print(json.dumps(result))
     """
@@ -54,3 +65,5 @@ def test_forecasters_train_on_other_backends(backend):
     for name, scores in result.items():
         assert scores["reproducible"], name
         assert scores["mae"] < scores["naive"], (name, scores)
+        assert scores["forecast_error"] < 1e-4, (name, scores)
+        assert scores["interval_ordered"], (name, scores)
