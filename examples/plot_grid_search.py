@@ -46,11 +46,9 @@ y = np.append(series[1:], np.nan)
 # ignores them. Each fold trains on an initial stretch of the series and
 # scores on the stretch that follows it.
 
-# A search runs many short fits: XLA's compilation (seconds per fit) would
-# cost more than its faster training steps save, so it is off here.
 pipe = make_pipeline(
     SlidingWindowTransformer(),
-    GRUForecaster(units=16, epochs=epochs, jit_compile=False, random_state=0),
+    GRUForecaster(units=16, epochs=epochs, random_state=0),
 )
 grid = {"slidingwindowtransformer__window": [10, 30]}
 search = GridSearchCV(pipe, grid, cv=TimeSeriesSplit(n_splits=3))
