@@ -2,6 +2,7 @@
 
 import contextlib
 import dataclasses
+import logging
 from numbers import Integral, Real
 
 import keras
@@ -86,6 +87,27 @@ def _scaling_sample(rows):
     if len(rows) <= _SCALING_SAMPLE_SIZE:
         return rows
     return rows[np.linspace(0, len(rows) - 1, _SCALING_SAMPLE_SIZE).astype(int)]
+
+
+@contextlib.contextmanager
+def _quiet_retracing():
+    """Silence TensorFlow's "excessive retracing" warning for the block.
+
+    Every trainer traces its own train function once; TensorFlow counts the
+    traces of all of them together and warns after five, wrongly.
+    """
+    if keras.backend.backend() != "tensorflow":
+        yield
+        return
+    import tensorflow as tf
+
+    logger = tf.get_logger()
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 @contextlib.contextmanager
@@ -523,7 +545,7 @@ class BaseRecurrentForecaster(KerasRegressorBase):
             try:
                 # Seeded after the trainer is built: building one may draw
                 # from the global random state that shuffling then uses.
-                with seeded(self._random_state):
+                with seeded(self._random_state), _quiet_retracing():
                     history = trainer.model.fit(**fit_kwargs)
             finally:
                 # Keras leaves the trainer on the callbacks, which are
@@ -643,9 +665,10 @@ class BaseRecurrentForecaster(KerasRegressorBase):
             probability. They are split-conformal per lead time: the model
             forecasts from each of the last origins of ``history`` and the
             quantile of its absolute errors ``h`` steps ahead is the
-            half-width at lead ``h``. Calibrating needs
-            ``steps + max(50, validation_fraction * len(history))`` time
-            steps after the first window.
+            half-width at lead ``h`` (or the widest of the earlier
+            leads'). Calibrating needs ``steps + max(50,
+            validation_fraction * len(history))`` time steps after the first
+            window.
 
         Returns
         -------
@@ -722,7 +745,9 @@ class BaseRecurrentForecaster(KerasRegressorBase):
             errors = values[targets[usable]] - forecasts[usable, lead]
             errors = errors[~np.isnan(errors).any(axis=1)]
             width[lead] = conformal_width(np.abs(errors), coverage)
-        return width
+        # Errors compound with the lead: a later bound is never narrower
+        # (which also irons out the sampling noise between leads).
+        return np.maximum.accumulate(width, axis=0)
 
     def find_learning_rate(
         self, X, y, *, min_lr=1e-8, max_lr=1.0, num_steps=100, diverge_factor=4.0

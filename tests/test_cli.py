@@ -288,11 +288,6 @@ def test_demo_prints_the_table_and_writes_plots(tmp_path, monkeypatch, capsys):
     assert (out / "sunspots_lstm.png").read_bytes()[:4] == b"\x89PNG"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="skrnn/__init__.py imports TensorFlow, whose start-up lines reach "
-    "stderr before the command runs; needs lazy imports there",
-)
 def test_bad_input_in_a_fresh_process_is_one_line(tmp_path):
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
     completed = subprocess.run(
