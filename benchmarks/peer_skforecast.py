@@ -21,11 +21,8 @@ import time
 
 import keras
 import pandas as pd
-
-with contextlib.redirect_stdout(io.StringIO()):
-    # skforecast prints the Keras and backend versions on import.
-    from skforecast import __version__ as skforecast_version
-    from skforecast.deep_learning import ForecasterRnn, create_and_compile_model
+from skforecast import __version__ as skforecast_version
+from skforecast.deep_learning import ForecasterRnn, create_and_compile_model
 
 from benchmarks._common import main, progress
 from benchmarks._data import SPLIT_TIME, WINDOW, course_series, mae
@@ -42,7 +39,9 @@ def fit_and_score(series, seed, epochs):
     keras.utils.set_random_seed(seed)
     timer = EpochTimer()
     start = time.perf_counter()
-    model = create_and_compile_model(series=train, lags=WINDOW, steps=1, levels="y")
+    with contextlib.redirect_stdout(io.StringIO()):
+        # It prints the Keras and backend versions on every call.
+        model = create_and_compile_model(series=train, lags=WINDOW, steps=1, levels="y")
     forecaster = ForecasterRnn(
         model,
         levels="y",
