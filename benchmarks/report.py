@@ -14,6 +14,7 @@ DOC = ROOT / "docs" / "benchmarks.rst"
 CHART = ROOT / "docs" / "_static" / "benchmarks.png"
 COURSE = "course-style Keras"
 HAND = "hand-written Keras"
+SEEDED = "skrnn, random_state=0"
 BACKEND_NAMES = {"tensorflow": "TensorFlow", "jax": "JAX"}
 GOALS = {
     "tf_speedup": 3.0,
@@ -65,8 +66,10 @@ def epoch_tables(results):
         (COURSE, "tensorflow"),
         (HAND, "tensorflow"),
         ("skrnn", "tensorflow"),
+        (SEEDED, "tensorflow"),
         (HAND, "jax"),
         ("skrnn", "jax"),
+        (SEEDED, "jax"),
     ]
     times, overhead = [], []
     for cell in dict.fromkeys(row["cell"] for row in rows):
@@ -252,17 +255,20 @@ def goals(results):
     for cell in dict.fromkeys(row["cell"] for row in epoch):
         course = _find(epoch, cell=cell, variant=COURSE, backend="tensorflow")
         for backend, key in (("tensorflow", "tf_speedup"), ("jax", "jax_speedup")):
+            for variant in ("skrnn", SEEDED):
+                seeded = _find(epoch, cell=cell, variant=variant, backend=backend)
+                if course and seeded:
+                    speedup = course["per_epoch_s"] / seeded["per_epoch_s"]
+                    lines.append(
+                        [
+                            f"{cell}: {variant} epoch on {_backend(backend)} "
+                            "vs course-style",
+                            f">= {GOALS[key]:g}x",
+                            f"{speedup:.1f}x",
+                            speedup >= GOALS[key],
+                        ]
+                    )
             ours = _find(epoch, cell=cell, variant="skrnn", backend=backend)
-            if course and ours:
-                speedup = course["per_epoch_s"] / ours["per_epoch_s"]
-                lines.append(
-                    [
-                        f"{cell}: epoch on {_backend(backend)} vs course-style",
-                        f">= {GOALS[key]:g}x",
-                        f"{speedup:.1f}x",
-                        speedup >= GOALS[key],
-                    ]
-                )
             hand = _find(epoch, cell=cell, variant=HAND, backend=backend)
             if ours and hand:
                 ratio = ours["per_epoch_s"] / hand["per_epoch_s"]
@@ -495,7 +501,9 @@ def write_docs(results, doc=DOC, chart=CHART):
         "estimator chose (read from ``est.model_``); *skrnn* is "
         "``RNNForecaster(units=(40, 40), normalize=None, loss='huber', "
         "optimizer='sgd', optimizer__momentum=0.9, early_stopping=False, "
-        "validation_fraction=0)`` and its LSTM twin. The time per epoch is "
+        "validation_fraction=0)`` and its LSTM twin, unseeded, and again "
+        "with ``random_state=0``, which makes training reproducible. The "
+        "time per epoch is "
         "the median over the epochs after the first; the first epoch, which "
         "traces and compiles, is shown apart. The speed-up is over "
         "course-style Keras on TensorFlow. JAX runs in its own process "
