@@ -146,6 +146,8 @@ class BaseRecurrentForecaster(KerasRegressorBase):
     """
 
     _cell = None
+    # Adam's learning rate when ``learning_rate=None``, measured per cell.
+    _adam_learning_rate = 0.001
 
     _parameter_constraints = {
         "units": [Interval(Integral, 1, None, closed="left"), tuple, list],
@@ -469,8 +471,11 @@ class BaseRecurrentForecaster(KerasRegressorBase):
             return route_params(params, destination, pass_filter=set(), strict=False)
 
         optimizer_params = routed("optimizer")
-        if self.learning_rate is not None:
-            optimizer_params.setdefault("learning_rate", self.learning_rate)
+        learning_rate = self.learning_rate
+        if learning_rate is None and self.optimizer == "adam":
+            learning_rate = self._adam_learning_rate
+        if learning_rate is not None:
+            optimizer_params.setdefault("learning_rate", learning_rate)
         return {
             "optimizer": resolve_optimizer(self.optimizer, optimizer_params),
             "loss": resolve_loss(self.loss, routed("loss")),
@@ -516,7 +521,7 @@ class BaseRecurrentForecaster(KerasRegressorBase):
                 data.X, data.y, data.validation_rows, batch_size=self.batch_size
             )
         callbacks = self._callbacks()
-        if self._random_state is not None:
+        if self._random_state is not None and keras.backend.backend() != "tensorflow":
             callbacks.append(SeedEachEpoch(self._random_state))
         if self.early_stopping:
             callbacks.append(

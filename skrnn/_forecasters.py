@@ -52,8 +52,11 @@ _PARAMETERS = """
         Optimizer. Options are routed: ``optimizer__momentum=0.9``. An
         instance is copied for each fit, never reused.
     learning_rate : float or None, default=None
-        Learning rate of the optimizer; ``None`` keeps the optimizer's own
-        (0.001 for Adam). ``optimizer__learning_rate`` takes precedence.
+        Learning rate of the optimizer. ``None`` takes, with the default
+        Adam, the rate measured best for the cell on the course's series
+        (0.003 for LSTM and GRU, 0.001 for SimpleRNN; see the
+        benchmarks), and otherwise the optimizer's own default.
+        ``optimizer__learning_rate`` takes precedence.
     metrics : list or None, default=None
         Keras metrics recorded in ``history_`` (e.g. ``["mae"]``).
     batch_size : int, default=32
@@ -160,6 +163,7 @@ class RNNForecaster(BaseRecurrentForecaster):
     )
 
     _cell = keras.layers.SimpleRNN
+    _adam_learning_rate = 0.001
 
 
 class LSTMForecaster(BaseRecurrentForecaster):
@@ -192,6 +196,7 @@ class LSTMForecaster(BaseRecurrentForecaster):
     )
 
     _cell = keras.layers.LSTM
+    _adam_learning_rate = 0.003
 
 
 class GRUForecaster(BaseRecurrentForecaster):
@@ -224,3 +229,4 @@ class GRUForecaster(BaseRecurrentForecaster):
     )
 
     _cell = keras.layers.GRU
+    _adam_learning_rate = 0.003

@@ -43,11 +43,14 @@ def seeded(seed):
 
 
 class SeedEachEpoch(keras.callbacks.Callback):
-    """Reseed the global random state at the start of every epoch.
+    """Reseed the global random state that shuffles, before every epoch.
 
-    Keras shuffles with the global state (numpy on JAX, torch on PyTorch),
-    and the first fit of a new model draws from it while building: without
-    reseeding, a fit would depend on what ran before it in the process.
+    On JAX Keras shuffles with numpy's global state, on PyTorch with
+    torch's, and the first fit of a new model draws from it while building:
+    without reseeding, a fit would depend on what ran before it in the
+    process. (TensorFlow's shuffle is seeded when its dataset is made; and
+    ``tf.random.set_seed`` would clear TensorFlow's kernel caches, slowing
+    every epoch.)
     """
 
     def __init__(self, seed):
@@ -55,4 +58,10 @@ class SeedEachEpoch(keras.callbacks.Callback):
         self.seed = seed
 
     def on_epoch_begin(self, epoch, logs=None):
-        keras.utils.set_random_seed((self.seed + epoch) % 2**31)
+        seed = (self.seed + epoch) % 2**31
+        random.seed(seed)
+        np.random.seed(seed)
+        if keras.backend.backend() == "torch":
+            import torch
+
+            torch.manual_seed(seed)
