@@ -372,7 +372,11 @@ def run_forecast(args):
 
     models, ProgressBar = _training_tools()
     cls = models[args.model]
-    params = {"random_state": args.random_state, "verbose": 0}
+    params = {
+        "random_state": args.random_state,
+        "verbose": 0,
+        "normalize": args.normalize,
+    }
     if args.epochs is not None:
         params["epochs"] = args.epochs
     params["callbacks"] = [ProgressBar(f"{cls.__name__} on {args.target!r}")]
@@ -648,6 +652,14 @@ def build_parser():
         type=_positive_int,
         metavar="N",
         help="maximum epochs (default: the forecaster's own, with early stopping)",
+    )
+    forecast.add_argument(
+        "--normalize",
+        choices=["auto", "global", "last"],
+        default="auto",
+        help="scaling: 'last' (what auto picks) suits trending series; "
+        "'global' keeps the level and drifts less over many recursive steps "
+        "of a stationary or seasonal series (default: %(default)s)",
     )
     forecast.add_argument(
         "--coverage",

@@ -82,7 +82,7 @@ def test_forecast_numeric_time_column_and_horizon(tmp_path, capsys):
     status, _, stderr = run(
         capsys, "forecast", path, "--target", "value", "--time-col", "year",
         "--window", 12, "--horizon", 3, "--steps", 5, "--epochs", 1,
-        "--model", "gru", "--out", out,
+        "--model", "gru", "--normalize", "global", "--out", out,
     )  # fmt: skip
     assert status == 0, stderr
     result = pd.read_csv(out)
