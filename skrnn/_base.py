@@ -392,6 +392,12 @@ class BaseRecurrentForecaster(KerasRegressorBase):
 
         ``X`` is not copied: a strided view from ``make_windows`` stays one.
         """
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target "
+                "y is None: pass the values that follow each window, e.g. "
+                "from make_windows."
+            )
         X, y = self._validate_data(X, y, reset=reset)
         X = self._as_windows(X, reset=reset)
         if reset:
