@@ -7,7 +7,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils import check_array
 
-from skrnn._input_errors import naming_input
+from skrnn._input_errors import array_shape, naming_input
 
 
 def check_steps(steps):
@@ -64,12 +64,13 @@ def history_values(history, n_features, timesteps):
             names = [history.name if history.name is not None else "y"]
         else:
             names = [str(c) for c in history.columns]
-    if len(np.shape(history)) and np.shape(history)[0] == 0:
+    shape = array_shape(history)
+    if shape[:1] == (0,):
         raise ValueError("history is empty: pass the observed series.")
-    if len(np.shape(history)) > 2:
+    if len(shape) > 2:
         raise ValueError(
             f"history must be a series of shape (n,) or (n, n_features), got "
-            f"an array of shape {np.shape(history)}."
+            f"an array of shape {shape}."
         )
     with naming_input("history"):
         values = check_array(

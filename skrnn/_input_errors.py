@@ -42,6 +42,17 @@ def naming_input(name):
         raise _error_like(error, f"Invalid {name}: {text}") from error
 
 
+def array_shape(data):
+    """Shape of array-like ``data``; ``()`` when numpy cannot tell."""
+    shape = getattr(data, "shape", None)
+    if shape is None:
+        try:
+            shape = np.asarray(data).shape
+        except (TypeError, ValueError):  # ragged nested lists, odd containers
+            shape = ()
+    return tuple(shape)
+
+
 def input_ndim(X):
     """Number of dimensions of array-like ``X``, or None if numpy cannot tell."""
     ndim = getattr(X, "ndim", None)

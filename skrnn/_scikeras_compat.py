@@ -26,19 +26,9 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils import check_array, get_tags
 from sklearn.utils.validation import validate_data
 
-from skrnn._input_errors import naming_input
+from skrnn._input_errors import array_shape, naming_input
 
 __all__ = ["KerasRegressorBase", "route_params", "unflatten_params"]
-
-
-def _shape(data):
-    shape = getattr(data, "shape", None)
-    if shape is None:
-        try:
-            shape = np.shape(data)
-        except ValueError:  # ragged nested lists
-            shape = ()
-    return tuple(shape)
 
 
 class KerasRegressorBase(RegressorMixin, BaseWrapper):
@@ -144,7 +134,7 @@ class KerasRegressorBase(RegressorMixin, BaseWrapper):
             "ensure_all_finite": finite,
             "ensure_min_samples": 1,
         }
-        if len(_shape(X)) and _shape(X)[0] == 0:
+        if array_shape(X)[:1] == (0,):
             raise ValueError(
                 "X is empty (0 samples): pass at least one window. "
                 "make_windows gives none when the series is not longer than "
