@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 # TensorFlow's C++ start-up chatter (oneDNN, CUDA probes) is not for users.
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 
-.PHONY: demo test lint format docs bench clean
+.PHONY: demo test lint format docs docs-check bench clean
 
 $(VENV)/.base: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,11 @@ format: $(VENV)/.test
 
 docs: $(VENV)/.docs
 	$(BIN)/sphinx-build -W -b html docs docs/_build/html
+
+# What CI builds: every page, the gallery without running its examples
+# (the tests run each example with few epochs).
+docs-check: $(VENV)/.docs
+	$(BIN)/sphinx-build -W -b html -D plot_gallery=0 docs docs/_build/html-check
 
 # Not part of `make test`: benchmarks print ratios, they are not timed tests.
 bench: $(VENV)/.bench
