@@ -95,7 +95,9 @@ def jump_aware_line(series, window):
     if none): near-optimal smoothing of the noise between jumps, and the
     fastest possible recovery after one.
     """
-    jumps = np.concatenate([np.arange(0, len(series), 365), np.arange(146, len(series), 365)])
+    jumps = np.concatenate(
+        [np.arange(0, len(series), 365), np.arange(146, len(series), 365)]
+    )
     predictions = []
     for t in range(SPLIT_TIME, len(series)):
         start = max(t - window, jumps[jumps <= t - 1].max())

@@ -14,12 +14,14 @@ _LAZY = {
     "GRUForecaster": "skrnn._forecasters",
     "LSTMForecaster": "skrnn._forecasters",
     "RNNForecaster": "skrnn._forecasters",
+    "LearningRateFinder": "skrnn._lr_finder",
     "load": "skrnn._persistence",
 }
 
 __all__ = [
     "GRUForecaster",
     "LSTMForecaster",
+    "LearningRateFinder",
     "RNNForecaster",
     "SequenceReshaper",
     "SlidingWindowTransformer",

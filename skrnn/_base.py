@@ -784,7 +784,7 @@ class BaseRecurrentForecaster(KerasRegressorBase):
 
         Returns
         -------
-        result : LearningRateFinder
+        result : ~skrnn.LearningRateFinder
             With ``lrs``, ``losses``, ``suggestion`` and ``plot()``.
         """
         from skrnn._lr_finder import find_learning_rate

@@ -6,7 +6,13 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from skrnn import GRUForecaster, LSTMForecaster, RNNForecaster, make_windows
+from skrnn import (
+    GRUForecaster,
+    LearningRateFinder,
+    LSTMForecaster,
+    RNNForecaster,
+    make_windows,
+)
 
 PERIOD = 25
 SINE = np.sin(2 * np.pi * np.arange(600) / PERIOD)
@@ -201,6 +207,7 @@ def test_find_learning_rate_sweeps_and_leaves_the_estimator_alone(sine_windows):
         random_state=0,
     )
     result = model.find_learning_rate(X, y, min_lr=1e-6, max_lr=10.0, num_steps=60)
+    assert isinstance(result, LearningRateFinder)
     assert not hasattr(model, "model_")
     n = len(result.lrs)
     assert result.losses.shape == result.smoothed_losses.shape == (n,)
