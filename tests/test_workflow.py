@@ -239,3 +239,27 @@ def test_find_learning_rate_bad_input(sine_windows, kwargs, match):
     X, y = sine_windows
     with pytest.raises(ValueError, match=match):
         RNNForecaster().find_learning_rate(X, y, **kwargs)
+
+
+@pytest.mark.skipif(
+    keras.backend.backend() != "tensorflow", reason="TensorFlow's XLA fallback"
+)
+def test_forecast_of_a_model_xla_cannot_compile(sine):
+    """A preprocessing op without an XLA kernel: the loop runs without XLA."""
+    import tensorflow as tf
+
+    def through_numpy(x):
+        y = tf.numpy_function(lambda a: a, [x], tf.float32, stateful=False)
+        return tf.ensure_shape(y, x.shape)
+
+    X, y = make_windows(sine[:300], window=10)
+    model = RNNForecaster(
+        units=4, epochs=2, preprocessing=through_numpy, random_state=0
+    ).fit(X, y)
+    forecast = model.forecast(sine[:300], 5)
+    # The same as one prediction at a time, each fed back into the window.
+    window = list(sine[290:300])
+    for value in forecast:
+        step = model.predict(np.array(window[-10:])[np.newaxis, :, np.newaxis])[0]
+        assert value == pytest.approx(step, abs=1e-5)
+        window.append(step)
