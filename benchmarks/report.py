@@ -505,9 +505,13 @@ def write_docs(results, doc=DOC, chart=CHART):
         "with ``random_state=0``, which makes training reproducible. The "
         "time per epoch is "
         "the median over the epochs after the first; the first epoch, which "
-        "traces and compiles, is shown apart. The speed-up is over "
-        "course-style Keras on TensorFlow. JAX runs in its own process "
-        "(``KERAS_BACKEND=jax``).",
+        "traces and compiles, is shown apart. Each variant runs three "
+        "times, in turn with the others, and the table shows its median run. "
+        "The speed-up is over course-style Keras on TensorFlow. JAX runs in "
+        "its own process (``KERAS_BACKEND=jax``). The ratios depend on the "
+        "machine: course-style Keras is bound by the per-step cost of "
+        "running graphs one batch at a time, which varies more between "
+        "machines than the compiled steps do.",
         "",
     ]
     for title in (
