@@ -67,6 +67,23 @@ def test_forecast_runs_compiled_not_model_predict(sine_model, monkeypatch):
     assert_allclose(np.concatenate([first, rest]), one_call, atol=1e-5)
 
 
+def test_forecast_loop_of_a_batch_matches_each_window_alone(sine_model):
+    """The loop forecasts several origins at once (intervals calibrate so)."""
+    from skrnn._inference import make_rollout_function
+
+    starts = (0, 7, 13)
+    windows = np.stack([SINE[start : start + PERIOD] for start in starts])
+    windows = windows[..., np.newaxis].astype(np.float32)
+    rollout = make_rollout_function(sine_model.model_, chunk=1)
+    together = rollout(windows, 5)
+    assert together.shape == (3, 5, 1)
+    for i, start in enumerate(starts):
+        assert_allclose(together[i], rollout(windows[i : i + 1], 5)[0], atol=1e-6)
+        # ... and each row continues the sine from its window's end.
+        future = SINE[start + PERIOD : start + PERIOD + 5]
+        assert_allclose(together[i, :, 0], future, atol=0.05)
+
+
 def test_forecast_of_pandas_continues_the_dates(sine_model):
     history = pd.Series(
         SINE[:500],
