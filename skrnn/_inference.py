@@ -109,36 +109,47 @@ def _power_of_two(n):
     return 1 << (int(n) - 1).bit_length()
 
 
+def _in_buckets(loop):
+    """Run ``loop`` with the batch and ``n_chunks`` rounded up to powers of two.
+
+    An XLA loop (TensorFlow with ``jit_compile``, JAX's ``lax.scan``)
+    compiles, in ~0.5 s, for each number of iterations and batch size.
+    Rounded up, forecasts of 20 to 32 steps, or calibrations on 65 to 128
+    windows, share one compiled loop; the padding costs at most twice the
+    work of a few milliseconds.
+    """
+
+    def bucketed(windows, n_chunks):
+        batch = len(windows)
+        padded = np.resize(windows, (_power_of_two(batch), *windows.shape[1:]))
+        return loop(padded, _power_of_two(n_chunks))[:n_chunks, :batch]
+
+    return bucketed
+
+
 def _tensorflow_loop(rollout):
     """The rollout as an XLA-compiled ``tf.function``, or a plain one.
 
     XLA runs the loop 20-40 times faster (a 365-step forecast of a small
-    model: ~10 ms against ~250 ms) but compiles (~0.5 s) for each number of
-    iterations and batch size. Both are rounded up to a power of two, so
-    forecasts of 20 to 32 steps, or calibrations on 65 to 128 windows,
-    share one compiled loop; the padding costs at most twice the work of a
-    few milliseconds. A model XLA cannot compile (a ``preprocessing``
-    function with an op it lacks) falls back to the plain loop, for good.
+    model: ~10 ms against ~250 ms). A model XLA cannot compile (a
+    ``preprocessing`` function with an op it lacks) falls back to the plain
+    loop, for good.
     """
     import tensorflow as tf
 
     model = rollout.model
     spec = tf.TensorSpec((None, *model.input_shape[1:]), tf.float32)
     plain = tf.function(rollout, input_signature=[spec, tf.TensorSpec((), tf.int32)])
-    xla = tf.function(rollout, jit_compile=True)
+    xla = _in_buckets(tf.function(rollout, jit_compile=True))
     use_xla = True
 
     def loop(windows, n_chunks):
         nonlocal use_xla
         if use_xla:
-            batch = len(windows)
-            padded = np.resize(windows, (_power_of_two(batch), *windows.shape[1:]))
             try:
-                steps = xla(tf.constant(padded), _power_of_two(n_chunks))
+                return xla(windows, n_chunks)
             except tf.errors.OpError:
                 use_xla = False
-            else:
-                return steps[:n_chunks, :batch]
         return plain(windows, n_chunks)
 
     return loop
@@ -187,6 +198,7 @@ def make_rollout_function(model, chunk):
 
             return jax.lax.scan(body, windows, None, length=n_chunks)[1]
 
+        @_in_buckets
         def loop(windows, n_chunks):
             return scan(
                 [v.value for v in model.trainable_variables],
