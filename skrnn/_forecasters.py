@@ -79,7 +79,9 @@ _PARAMETERS = """
         on PyTorch, and on TensorFlow when a fit may run 500 steps
         (batches x ``epochs``) or more: XLA takes a few seconds to compile,
         then saves 1-3 ms a step. Keras falls back to no XLA, with a
-        warning, for a model that XLA cannot compile.
+        warning, for a model that XLA cannot compile. On JAX, ``False``
+        runs every step op by op, without compiling: only for debugging,
+        as it is ~100 times slower.
     steps_per_execution : "auto" or int, default="auto"
         Training steps per compiled call; more steps mean fewer round trips
         from Python. ``"auto"`` takes 32, or the number of batches in an

@@ -22,9 +22,7 @@ SINE = np.sin(2 * np.pi * np.arange(600) / PERIOD)
 def sine_model():
     """A GRU that has learned a clean sine, and the series it saw."""
     X, y = make_windows(SINE[:500], window=PERIOD)
-    model = GRUForecaster(
-        units=16, normalize="global", epochs=25, random_state=0, jit_compile=False
-    )
+    model = GRUForecaster(units=16, normalize="global", epochs=25, random_state=0)
     return model.fit(X, y)
 
 
