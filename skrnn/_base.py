@@ -636,6 +636,19 @@ class BaseRecurrentForecaster(KerasRegressorBase):
         -------
         y_interval : ndarray of shape (n_samples, \\*target_shape_, 2)
             Lower (``[..., 0]``) and upper (``[..., 1]``) bounds.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skrnn import GRUForecaster, make_windows
+        >>> series = np.sin(np.arange(300) / 10)
+        >>> X, y = make_windows(series, window=20)
+        >>> model = GRUForecaster(units=8, epochs=2, random_state=0).fit(X, y)
+        >>> bounds = model.predict_interval(X[-3:], coverage=0.9)
+        >>> bounds.shape
+        (3, 2)
+        >>> bool(np.all(bounds[:, 0] <= bounds[:, 1]))
+        True
         """
         check_is_fitted(self)
         coverage = check_coverage(coverage)
@@ -692,6 +705,19 @@ class BaseRecurrentForecaster(KerasRegressorBase):
             ``history``'s at its frequency; with ``coverage``, a DataFrame
             with columns ``name``, ``name_lower`` and ``name_upper`` per
             feature.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skrnn import GRUForecaster, make_windows
+        >>> series = np.sin(np.arange(300) / 10)
+        >>> X, y = make_windows(series, window=20)
+        >>> model = GRUForecaster(units=8, epochs=2, random_state=0).fit(X, y)
+        >>> model.forecast(series, steps=5).shape
+        (5,)
+        >>> y_pred, y_interval = model.forecast(series, steps=5, coverage=0.9)
+        >>> y_interval.shape
+        (5, 2)
         """
         check_is_fitted(self)
         steps = check_steps(steps)
@@ -786,6 +812,19 @@ class BaseRecurrentForecaster(KerasRegressorBase):
         -------
         result : ~skrnn.LearningRateFinder
             With ``lrs``, ``losses``, ``suggestion`` and ``plot()``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skrnn import RNNForecaster, make_windows
+        >>> series = np.sin(np.arange(300) / 10)
+        >>> X, y = make_windows(series, window=20)
+        >>> model = RNNForecaster(units=4, optimizer="sgd", random_state=0)
+        >>> sweep = model.find_learning_rate(X, y, min_lr=1e-4, num_steps=30)
+        >>> bool(sweep.lrs[0] <= sweep.suggestion <= sweep.lrs[-1])
+        True
+        >>> hasattr(model, "model_")  # the estimator itself stays unfitted
+        False
         """
         from skrnn._lr_finder import find_learning_rate
 

@@ -28,6 +28,20 @@ class LearningRateFinder:
         The learning rate where the smoothed loss falls fastest (per decade
         of learning rate) before reaching its minimum, skipping the first
         tenth of the sweep: a good starting point for ``learning_rate``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrnn import LearningRateFinder, RNNForecaster, make_windows
+    >>> series = np.sin(np.arange(300) / 10)
+    >>> X, y = make_windows(series, window=20)
+    >>> sweep = RNNForecaster(units=4, random_state=0).find_learning_rate(
+    ...     X, y, min_lr=1e-4, num_steps=30
+    ... )
+    >>> isinstance(sweep, LearningRateFinder)
+    True
+    >>> sweep.lrs.shape == sweep.losses.shape == sweep.smoothed_losses.shape
+    True
     """
 
     lrs: np.ndarray
