@@ -11,7 +11,10 @@ Three ways to train the same stack on the course's 980 training windows
 - skrnn's ``RNNForecaster`` / ``LSTMForecaster``, unseeded as the issue
   writes them, and again with ``random_state=0`` (reproducible training).
 
-Run under ``KERAS_BACKEND=jax`` it measures the last two on JAX. Each
+Run under ``KERAS_BACKEND=jax`` it measures the last two on JAX, and a
+fourth: the same stack and training written in JAX alone, a whole epoch in
+one compiled ``lax.scan`` (:mod:`benchmarks._jax_code`), the floor of XLA
+on this CPU that no code around Keras can beat. Each
 variant runs three times, in turn with the others and in a rotating
 order; the table keeps the median run of each.
 """
@@ -154,6 +157,27 @@ def hand_written(
     )
 
 
+def jax_alone(cell, X, y, epochs):
+    """The stack in plain JAX, timed from before initialisation (no Keras)."""
+    from benchmarks._jax_code import fit_epochs
+
+    timer = EpochTimer()
+    start = time.perf_counter()
+    timer.ends = list(fit_epochs(cell, X, y, epochs))
+    return _row(
+        cell,
+        "JAX alone",
+        timer,
+        start,
+        time.perf_counter(),
+        epochs,
+        jit_compile=True,
+        steps_per_execution=-(-len(X) // BATCH_SIZE),
+        batch_size=BATCH_SIZE,
+        unroll=False,
+    )
+
+
 def _median_row(rows):
     """The round whose per-epoch time is the median of the rounds'."""
     return sorted(rows, key=lambda row: row["per_epoch_s"])[len(rows) // 2]
@@ -183,6 +207,8 @@ def measure(quick):
         if backend == "tensorflow":
             course = partial(course_style, cell, train_series, course_epochs)
             variants = {"course-style Keras": course, **variants}
+        if backend == "jax":
+            variants["JAX alone"] = partial(jax_alone, cell, X, y, epochs)
         names = list(variants)
         runs = defaultdict(list)
         for round_ in range(rounds):
