@@ -4,9 +4,11 @@
 (only ``random_state`` set), on windows of 20 and 30 values of the course
 series, validated on the targets at t >= 1000. For comparison, the course's
 own SimpleRNN and Bidirectional LSTM trained the course's way (``tf.data``,
-SGD at 1e-5, 100 epochs, outputs scaled by 100; TensorFlow only), and a
-reference no window-based model can beat by much: a straight line fitted to
-the window's values since the series' last jump, which it is told.
+SGD at 1e-5, 100 epochs, outputs scaled by 100; TensorFlow only), and two
+references no window-based model can beat by much: a straight line fitted
+to the window's values since the series' last jump, which it is told, and
+the same line or, where the series is flat, the mean, told the part of the
+year as well.
 """
 
 import time
@@ -84,31 +86,41 @@ def course_way(name, series, epochs, *, cell, units, bidirectional=False):
     }
 
 
-def jump_aware_line(series, window):
-    """One-step MAE of a line through the window's values since the last jump.
+# The course's pattern switches from a cosine to a decay at 40% of each year.
+DECAY_START = 0.4
+
+
+def _jump_aware(series, window, name, *, flat_in_decay):
+    """One-step MAE on t >= SPLIT_TIME of a reference told the jump dates.
 
     The course's series jumps twice a year (where its yearly pattern
     switches from a cosine to a decay, and at each year's start), and a
-    window of 20-30 values cannot see a jump coming. This reference is told
-    where the jumps are and fits a least-squares line to the values of the
-    window after the last one (their mean if fewer than 3, the last value
-    if none): near-optimal smoothing of the noise between jumps, and the
-    fastest possible recovery after one.
+    window of 20-30 values cannot see a jump coming. The reference fits a
+    least-squares line to the values of the window after the last jump
+    (their mean if fewer than 3, the last value if none); with
+    ``flat_in_decay`` it is also told the part of the year and takes the
+    mean in the decay, where the series is nearly flat (slopes within
+    +-0.05 a day, against noise of 5), which smooths more.
     """
+    period = 365
     jumps = np.concatenate(
-        [np.arange(0, len(series), 365), np.arange(146, len(series), 365)]
+        [
+            np.arange(0, len(series), period),
+            np.arange(round(DECAY_START * period), len(series), period),
+        ]
     )
     predictions = []
     for t in range(SPLIT_TIME, len(series)):
         start = max(t - window, jumps[jumps <= t - 1].max())
         values = series[start:t]
-        if len(values) >= 3:
+        in_decay = ((t - 1) % period) / period >= DECAY_START
+        if len(values) >= 3 and not (flat_in_decay and in_decay):
             slope, intercept = np.polyfit(np.arange(len(values)), values, 1)
             predictions.append(intercept + slope * len(values))
         else:
             predictions.append(values.mean() if len(values) else series[t - 1])
     return {
-        "model": "reference: line since the last jump (told the jump dates)",
+        "model": name,
         "backend": "numpy",
         "window": window,
         "seed": 0,
@@ -117,6 +129,27 @@ def jump_aware_line(series, window):
         "mae": mae(series[SPLIT_TIME:], predictions),
         "naive_mae": mae(series[SPLIT_TIME:], series[SPLIT_TIME - 1 : -1]),
     }
+
+
+def jump_aware_line(series, window):
+    """A line through the window's values since the last jump (told its date)."""
+    return _jump_aware(
+        series,
+        window,
+        "reference: line since the last jump (told the jump dates)",
+        flat_in_decay=False,
+    )
+
+
+def jump_and_phase_aware(series, window):
+    """As :func:`jump_aware_line`, and the mean where the series is flat."""
+    return _jump_aware(
+        series,
+        window,
+        "reference: line, or mean in the flat decay, since the last jump "
+        "(told the jump dates and the part of the year)",
+        flat_in_decay=True,
+    )
 
 
 def measure(quick):
@@ -135,7 +168,8 @@ def measure(quick):
         for name, spec in COURSE_MODELS.items():
             progress(f"{name}, the course's way")
             rows.append(course_way(name, series, 2 if quick else 100, **spec))
-        rows.extend(jump_aware_line(series, window) for window in (20, 30, 60))
+        for reference in (jump_aware_line, jump_and_phase_aware):
+            rows.extend(reference(series, window) for window in (20, 30, 60))
     return rows
 
 
