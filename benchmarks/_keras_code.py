@@ -55,11 +55,11 @@ def course_model(cell, units=(40, 40), *, bidirectional=False, output_scale=None
     return keras.Sequential(layers)
 
 
-def hand_written_model(cell, window, units=(40, 40), *, unroll=False):
+def hand_written_model(cell, window, units=(40, 40)):
     """The same stack on 3-D numpy windows, as a Keras user writes it."""
     layers = [keras.Input(shape=(window, 1))]
     for i, n_units in enumerate(units):
-        layers.append(cell(n_units, return_sequences=i < len(units) - 1, unroll=unroll))
+        layers.append(cell(n_units, return_sequences=i < len(units) - 1))
     layers.append(keras.layers.Dense(1))
     return keras.Sequential(layers)
 

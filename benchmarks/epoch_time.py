@@ -41,7 +41,7 @@ from skrnn.datasets import make_synthetic_series
 FORECASTERS = {"SimpleRNN": RNNForecaster, "LSTM": LSTMForecaster}
 ROUNDS = 3
 # What hand-written Keras copies from the skrnn fit (columns of its row).
-COMPILE_SETTINGS = ("jit_compile", "steps_per_execution", "batch_size", "unroll")
+COMPILE_SETTINGS = ("jit_compile", "steps_per_execution", "batch_size")
 
 
 def _row(cell, variant, timer, start, end, epochs, **settings):
@@ -89,7 +89,6 @@ def course_style(cell, train_series, epochs):
         jit_compile=bool(model.jit_compile),
         steps_per_execution=int(model.steps_per_execution),
         batch_size=BATCH_SIZE,
-        unroll=False,
     )
 
 
@@ -114,19 +113,16 @@ def skrnn_estimator(cell, X, y, epochs, random_state=None):
         "jit_compile": bool(estimator.model_.jit_compile),
         "steps_per_execution": int(estimator.model_.steps_per_execution),
         "batch_size": int(estimator.batch_size),
-        "unroll": bool(estimator.model_.get_layer("recurrent_0").unroll),
     }
     variant = "skrnn" if random_state is None else f"skrnn, random_state={random_state}"
     return _row(cell, variant, timer, start, end, epochs, **settings)
 
 
-def hand_written(
-    cell, X, y, epochs, *, jit_compile, steps_per_execution, batch_size, unroll
-):
+def hand_written(cell, X, y, epochs, *, jit_compile, steps_per_execution, batch_size):
     """Everything a user would write, timed like ``fit``: build, compile, fit."""
     start = time.perf_counter()
     keras.utils.set_random_seed(0)
-    model = hand_written_model(CELLS[cell], WINDOW, unroll=unroll)
+    model = hand_written_model(CELLS[cell], WINDOW)
     model.compile(
         loss=keras.losses.Huber(),
         optimizer=keras.optimizers.SGD(momentum=0.9),
@@ -153,7 +149,6 @@ def hand_written(
         jit_compile=jit_compile,
         steps_per_execution=steps_per_execution,
         batch_size=batch_size,
-        unroll=unroll,
     )
 
 
@@ -174,7 +169,6 @@ def jax_alone(cell, X, y, epochs):
         jit_compile=True,
         steps_per_execution=-(-len(X) // BATCH_SIZE),
         batch_size=BATCH_SIZE,
-        unroll=False,
     )
 
 

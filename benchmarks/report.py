@@ -48,8 +48,7 @@ def _settings(row):
     if not row["jit_compile"] and row["steps_per_execution"] == 1:
         return "defaults (no XLA, 1 step/call)"
     xla = "XLA" if row["jit_compile"] else "no XLA"
-    unrolled = ", unrolled" if row.get("unroll") else ""
-    return f"{xla}, {row['steps_per_execution']} steps/call{unrolled}"
+    return f"{xla}, {row['steps_per_execution']} steps/call"
 
 
 # ------------------------------------------------------------------ tables
@@ -513,9 +512,8 @@ def write_docs(results, doc=DOC, chart=CHART):
         "training windows, Huber loss, SGD with momentum 0.9, batch 32. "
         "*course-style Keras* is the course's ``tf.data`` window pipeline and "
         "a default ``compile``; *hand-written Keras* fits numpy windows with "
-        "the ``jit_compile``, ``steps_per_execution`` and ``unroll`` the "
-        "fitted skrnn estimator chose (read from ``est.model_``; skrnn "
-        "unrolls a SimpleRNN on TensorFlow); *skrnn* is "
+        "the ``jit_compile`` and ``steps_per_execution`` the fitted skrnn "
+        "estimator chose (read from ``est.model_``); *skrnn* is "
         "``RNNForecaster(units=(40, 40), normalize=None, loss='huber', "
         "optimizer='sgd', optimizer__momentum=0.9, early_stopping=False, "
         "validation_fraction=0)`` and its LSTM twin, unseeded, and again "

@@ -8,25 +8,6 @@ import keras
 
 from skrnn._random import SeedSequence
 
-# Unrolling a SimpleRNN into straight-line code is 1.2-1.6x faster per epoch
-# on TensorFlow with XLA on CPU for windows of 20-30 steps; it is slower for
-# LSTM and GRU and on JAX, and its compile time grows with the window.
-MAX_UNROLLED_TIMESTEPS = 64
-
-
-def unrolls(cell, timesteps):
-    """Whether the recurrent layers of ``cell`` run unrolled.
-
-    Only ``SimpleRNN`` on the TensorFlow backend, over at most
-    :data:`MAX_UNROLLED_TIMESTEPS` steps, where it was measured to help.
-    """
-    return (
-        cell is keras.layers.SimpleRNN
-        and keras.backend.backend() == "tensorflow"
-        and timesteps is not None
-        and timesteps <= MAX_UNROLLED_TIMESTEPS
-    )
-
 
 def _recurrent_layer(
     cell,
@@ -37,7 +18,6 @@ def _recurrent_layer(
     recurrent_dropout,
     seeds,
     name,
-    unroll,
     go_backwards=False,
 ):
     return cell(
@@ -49,7 +29,6 @@ def _recurrent_layer(
         recurrent_initializer=keras.initializers.Orthogonal(seed=seeds()),
         seed=seeds(),
         go_backwards=go_backwards,
-        unroll=unroll,
         name=name,
     )
 
@@ -123,9 +102,6 @@ def build_model(
             "dropout": dropout,
             "recurrent_dropout": recurrent_dropout,
             "seeds": seeds,
-            # The time steps the recurrent layers see: a causal convolution
-            # keeps the window's length.
-            "unroll": unrolls(cell, input_shape[0]),
         }
         layer = _recurrent_layer(cell, n_units, name=f"recurrent_{i}", **options)
         if bidirectional:

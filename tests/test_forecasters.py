@@ -56,33 +56,6 @@ def test_recurrent_cell_matches_the_class(sine_windows):
         assert [lay.return_sequences for lay in recurrent] == [True, False]
 
 
-@pytest.mark.skipif(
-    keras.backend.backend() != "tensorflow", reason="unrolling is TensorFlow's"
-)
-def test_simple_rnn_unrolls_short_windows_on_tensorflow(sine, sine_windows):
-    X, y = sine_windows
-
-    def unrolled(cls, X, y):
-        model = cls(units=(5, 4), epochs=1, random_state=0).fit(X[:50], y[:50])
-        layers = [model.model_.get_layer(f"recurrent_{i}") for i in range(2)]
-        return [layer.unroll for layer in layers], model
-
-    flags, model = unrolled(RNNForecaster, X, y)
-    assert flags == [True, True]
-    assert unrolled(LSTMForecaster, X, y)[0] == [False, False]
-    assert unrolled(RNNForecaster, *make_windows(sine, window=70))[0] == [False] * 2
-
-    # The unrolled model computes what the same model run as a loop does.
-    config = model.model_.get_config()
-    for layer in config["layers"]:
-        if layer["class_name"] == "SimpleRNN":
-            layer["config"]["unroll"] = False
-    rolled = keras.Model.from_config(config)
-    rolled.set_weights(model.model_.get_weights())
-    windows = X[:64].astype("float32")
-    assert_allclose(rolled(windows), model.model_(windows), rtol=1e-5, atol=1e-5)
-
-
 def test_clone_keeps_every_parameter_routed_ones_too():
     model = LSTMForecaster(
         units=(40, 40), optimizer="sgd", optimizer__momentum=0.9, loss__delta=2.0
