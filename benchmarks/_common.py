@@ -17,6 +17,12 @@ def median_seconds(function, repeats):
     return statistics.median(times)
 
 
+def median_run(runs, key):
+    """The run whose ``key(run)`` is the median of the runs' (of an even
+    number, the upper of the middle two): a whole run, not a mix of runs."""
+    return sorted(runs, key=key)[len(runs) // 2]
+
+
 def progress(message):
     """One line on the console as the benchmark goes (stdout is not the result)."""
     print(f"  {message}", flush=True)

@@ -26,7 +26,7 @@ from functools import partial
 
 import keras
 
-from benchmarks._common import main, progress
+from benchmarks._common import main, median_run, progress
 from benchmarks._data import BATCH_SIZE, SPLIT_TIME, WINDOW
 from benchmarks._keras_code import (
     CELLS,
@@ -172,11 +172,6 @@ def jax_alone(cell, X, y, epochs):
     )
 
 
-def _median_row(rows):
-    """The round whose per-epoch time is the median of the rounds'."""
-    return sorted(rows, key=lambda row: row["per_epoch_s"])[len(rows) // 2]
-
-
 def measure(quick):
     backend = keras.backend.backend()
     # Every variant gets at least two epochs after the first (compiling) one.
@@ -213,7 +208,7 @@ def measure(quick):
                 progress(f"{cell}: {name} on {backend}, round {round_ + 1}")
                 runs[name].append(variants[name]())
         for name in names:
-            row = _median_row(runs[name])
+            row = median_run(runs[name], key=lambda row: row["per_epoch_s"])
             row["rounds"] = len(runs[name])
             rows.append(row)
     return rows

@@ -34,7 +34,7 @@ import time
 
 import numpy as np
 
-from benchmarks._common import main, progress
+from benchmarks._common import main, median_run, progress
 
 WINDOW = 64
 BATCH_SIZE = 1024
@@ -135,8 +135,7 @@ def measure(quick):
             runs[variant].append((_fit_growth(full) - _fit_growth(half), half, full))
     rows = []
     for variant, (_, dtype) in VARIANTS.items():
-        ordered = sorted(runs[variant], key=lambda run: run[0])
-        growth, half, full = ordered[len(ordered) // 2]
+        growth, half, full = median_run(runs[variant], key=lambda run: run[0])
         copy_bytes = n_windows * WINDOW * 4
         rows.append(
             {
