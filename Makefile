@@ -38,6 +38,15 @@ $(PEER)/.stamp: $(VENV)/.base
 		$$($(BIN)/python -m pip freeze | grep -iE '^(keras|tensorflow)==')
 	touch $@
 
+# statsforecast (AutoETS, Theta) for the M-competition benchmark: numpy,
+# pandas and numba only, no skrnn and no Keras, so its own environment.
+STATS := benchmarks/.venv-stats
+$(STATS)/.stamp:
+	$(PYTHON) -m venv $(STATS)
+	$(STATS)/bin/python -m pip install --quiet --upgrade pip
+	$(STATS)/bin/python -m pip install --quiet "statsforecast>=2"
+	touch $@
+
 demo: $(VENV)/.base
 	$(BIN)/skrnn demo
 
@@ -65,7 +74,8 @@ docs-check: $(VENV)/.docs
 # Not part of `make test`: benchmarks print ratios, they are not timed tests.
 bench: $(VENV)/.bench
 	$(MAKE) $(PEER)/.stamp || echo "skforecast not installable: no peer benchmark"
+	$(MAKE) $(STATS)/.stamp || echo "statsforecast not installable: no statistical peers"
 	$(BIN)/python -m benchmarks.run
 
 clean:
-	rm -rf $(VENV) $(PEER) docs/_build docs/generated docs/auto_examples
+	rm -rf $(VENV) $(PEER) $(STATS) docs/_build docs/generated docs/auto_examples

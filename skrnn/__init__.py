@@ -2,6 +2,8 @@
 
 import importlib
 
+from skrnn._calendar import CalendarFeatures
+from skrnn._panel_windows import PanelWindows
 from skrnn._sequence_reshaper import SequenceReshaper
 from skrnn._sliding_window import SlidingWindowTransformer
 from skrnn._windows import make_windows
@@ -19,9 +21,11 @@ _LAZY = {
 }
 
 __all__ = [
+    "CalendarFeatures",
     "GRUForecaster",
     "LSTMForecaster",
     "LearningRateFinder",
+    "PanelWindows",
     "RNNForecaster",
     "SequenceReshaper",
     "SlidingWindowTransformer",
@@ -31,13 +35,22 @@ __all__ = [
 ]
 
 
+# Public submodules, imported on first use: skrnn.metrics.mae_scorer works
+# after a plain `import skrnn`.
+_SUBMODULES = ("datasets", "metrics", "plotting")
+
+
 def __getattr__(name):
     if name in _LAZY:
+        # load restores the forecaster classes: they must be defined first.
+        importlib.import_module("skrnn._forecasters")
         value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value
         return value
+    if name in _SUBMODULES:
+        return importlib.import_module(f"skrnn.{name}")
     raise AttributeError(f"module 'skrnn' has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted(set(globals()) | set(__all__))
+    return sorted(set(globals()) | set(__all__) | set(_SUBMODULES))

@@ -12,31 +12,30 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
-from skrnn._batches import complete_rows, fit_inputs, validation_data
+from skrnn._batches import Examples, complete_rows, fit_inputs, validation_data
+from skrnn._bounds import check_bounds, clip
 from skrnn._compile import resolve_loss, resolve_metrics, resolve_optimizer
+from skrnn._covariate_model import model_scaling
 from skrnn._forecast import (
-    check_coverage,
-    check_steps,
-    conformal_width,
-    history_values,
     is_pandas,
-    wrap_forecast,
 )
+from skrnn._forecasting import ForecastMixin
 from skrnn._inference import (
     PREDICT_BATCH_SIZE,
     make_predict_function,
-    make_rollout_function,
 )
+from skrnn._layout import WindowLayout
 from skrnn._model import build_model
-from skrnn._persistence import pickle_model_state, unpickle_model_state
+from skrnn._model_bytes import pickle_model_state, unpickle_model_state
+from skrnn._panel_windows import PanelWindows
 from skrnn._random import SeedEachEpoch, seeded
 from skrnn._scaling import (
     NORMALIZE_MODES,
-    fit_scaling,
-    placeholder_scaling,
     resolve_normalize,
+    window_scaling,
 )
 from skrnn._scikeras_compat import KerasRegressorBase, route_params
+from skrnn._target_layout import target_layout
 from skrnn._trainers import TRAINERS, freeze
 
 # Training steps per compiled call when ``steps_per_execution="auto"``: fewer
@@ -63,8 +62,8 @@ _TRAINING_LOOP_PARAMS = frozenset(
     }
 )
 
-# Forecast origins (at least) whose errors calibrate forecast intervals.
-MIN_CALIBRATION_ORIGINS = 50
+# Parameters applied to predictions only: trainers ignore them.
+_INFERENCE_PARAMS = frozenset({"bounds"})
 
 # Windows sampled to learn the scaling statistics: enough for stable means
 # and deviations, bounded so a long series is never copied whole.
@@ -138,7 +137,7 @@ def _positive_int_tuple(value, name):
     return tuple(int(v) for v in values)
 
 
-class BaseRecurrentForecaster(KerasRegressorBase):
+class BaseRecurrentForecaster(ForecastMixin, KerasRegressorBase):
     """Shared implementation of the recurrent forecasters.
 
     Subclasses set ``_cell`` to a Keras recurrent layer class and write the
@@ -161,6 +160,7 @@ class BaseRecurrentForecaster(KerasRegressorBase):
         "output_scale": [Interval(Real, 0, None, closed="neither")],
         "preprocessing": [None, callable],
         "postprocessing": [None, callable],
+        "bounds": [None, tuple, list],
         "loss": [str, callable],
         "optimizer": [str, callable, keras.optimizers.Optimizer],
         "learning_rate": [None, Interval(Real, 0, None, closed="neither")],
@@ -196,6 +196,7 @@ class BaseRecurrentForecaster(KerasRegressorBase):
         output_scale=1.0,
         preprocessing=None,
         postprocessing=None,
+        bounds=None,
         loss="huber",
         optimizer="adam",
         learning_rate=None,
@@ -225,6 +226,7 @@ class BaseRecurrentForecaster(KerasRegressorBase):
         self.output_scale = output_scale
         self.preprocessing = preprocessing
         self.postprocessing = postprocessing
+        self.bounds = bounds
         self.loss = loss
         self.optimizer = optimizer
         self.learning_rate = learning_rate
@@ -242,6 +244,10 @@ class BaseRecurrentForecaster(KerasRegressorBase):
         self.random_state = random_state
         self.verbose = verbose
         self._set_routed_params(routed_params)
+
+    def _validate_params(self):
+        super()._validate_params()
+        check_bounds(self.bounds)
 
     # ------------------------------------------------------------------ fit
 
@@ -314,17 +320,41 @@ class BaseRecurrentForecaster(KerasRegressorBase):
         # data or backend work.
         self._get_compile_kwargs()
         data = self._prepare(X, y, sample_weight, reset=True)
+        layout = self._layout()
+        self.normalize_ = resolve_normalize(
+            self.normalize,
+            data.X.shape[2] if layout is None else len(layout.targets),
+            panel=isinstance(data.X, PanelWindows) and len(data.X.series_keys) > 1,
+            custom_layers=self.preprocessing is not None
+            or self.postprocessing is not None,
+        )
+        # Windows of a panel know their targets; others show them in time order.
+        known = getattr(data.X, "target_features", None)
+        if layout is not None:
+            self.target_features_ = np.array(layout.targets)
+        elif known is not None and len(known) == self._n_targets():
+            self.target_features_ = known
+        else:
+            self.target_features_ = target_layout(data.X, data.y, self.target_shape_)
         self._random_state = self._seed()
-        self.normalize_ = resolve_normalize(self.normalize, data.X.shape[2])
-        sample = _scaling_sample(data.train_rows)
-        scaling = fit_scaling(
+        windows = y_sample = None
+        if self.normalize_ in ("global", "last") or layout is not None:
+            sample = _scaling_sample(data.train_rows)
+            windows = np.asarray(data.X[sample], dtype=np.float32)
+            windows, y_sample = self._preprocess(windows), data.y[sample]
+        scaling = model_scaling(
             self.normalize_,
-            self._preprocess(data.X[sample].astype(np.float32)),
-            data.y[sample],
+            self.input_shape_[1],
+            self.n_outputs_,
+            self._target_features(),
+            layout,
+            windows,
+            y_sample,
         )
         self.model_ = self._build_model(scaling, self._compile_settings(data))
         self._predict_function = make_predict_function(self.model_)
         self._rollout = (None, None)
+        self._start_forecast_loop()
         self._optimizer_state = None
         return data
 
@@ -355,6 +385,7 @@ class BaseRecurrentForecaster(KerasRegressorBase):
             output_scale=self.output_scale,
             preprocessing=self.preprocessing,
             postprocessing=self.postprocessing,
+            layout=self._layout(),
             seed=self._random_state if seed is None else seed,
         )
         # compile__jit_compile and the like, when given, win over the settings.
@@ -370,6 +401,7 @@ class BaseRecurrentForecaster(KerasRegressorBase):
             name: freeze(value)
             for name, value in self.get_params().items()
             if name not in _TRAINING_LOOP_PARAMS
+            and name not in _INFERENCE_PARAMS
             and not name.startswith(("fit__", "callbacks__"))
         }
         return (
@@ -378,14 +410,90 @@ class BaseRecurrentForecaster(KerasRegressorBase):
             self.input_shape_,
             self.n_outputs_,
             self.normalize_,
+            # normalize="last" builds the input feature of each output in.
+            freeze(self._target_features()),
+            freeze(getattr(self, "layout_", None)),
             freeze(compile_settings),
         )
 
     def _build_trainer(self, compile_settings):
-        scaling = placeholder_scaling(
-            self.normalize_, self.input_shape_[1], self.n_outputs_
+        scaling = model_scaling(
+            self.normalize_,
+            self.input_shape_[1],
+            self.n_outputs_,
+            self._target_features(),
+            self._layout(),
         )
         return self._build_model(scaling, compile_settings, seed=0)
+
+    def _check_layout(self, X, *, reset):
+        """Record the layout of covariate windows (``layout_``), or check
+        that ``X``'s is the fitted one."""
+        layout = getattr(X, "layout", None)
+        if reset:
+            self.layout_ = None if layout is None else layout.to_dict()
+        elif layout is not None and layout.to_dict() != self.layout_:
+            raise ValueError(
+                f"X's windows have the covariate layout {layout}, but "
+                f"{type(self).__name__} was fitted on {self._layout()}: cut them "
+                "with the same target, future and static columns."
+            )
+
+    def _layout(self):
+        """The :class:`~skrnn._layout.WindowLayout` of covariate windows
+        (``layout_``), or None."""
+        layout = getattr(self, "layout_", None)
+        return None if layout is None else WindowLayout.from_dict(layout)
+
+    def _target_features(self):
+        """``target_features_``; for a model saved before it was recorded,
+        the layout the docs then required: every feature, in order."""
+        if hasattr(self, "target_features_"):
+            return self.target_features_
+        n_features = self.input_shape_[1]
+        if self.n_outputs_ % n_features == 0:
+            return np.arange(n_features)
+        return np.full(1, -1)
+
+    def _n_targets(self):
+        """Target columns: the last axis of 3-D targets, else of 2-D targets
+        of multivariate windows (or 1)."""
+        if len(self.target_shape_) == 2:
+            return self.target_shape_[1]
+        if len(self.target_shape_) == 1 and self.input_shape_[1] > 1:
+            return self.target_shape_[0]
+        return 1
+
+    def _window_scaling(self):
+        """The float64 per-window scaling of ``normalize_="window"``, or None."""
+        return window_scaling(
+            self.normalize_,
+            self.input_shape_[1],
+            self.n_outputs_,
+            self._target_features(),
+            self._layout(),
+        )
+
+    def _examples(self, data):
+        """``data``'s windows and targets as the model trains on them."""
+        return Examples(data.X, data.y, self._window_scaling())
+
+    def _predict_windows(self, windows):
+        """The model's outputs ``(n, n_outputs)`` for complete ``windows``,
+        a chunk at a time, in the series' units (before ``bounds``)."""
+        scaling = self._window_scaling()
+        outputs = np.empty((len(windows), self.n_outputs_))
+        for start in range(0, len(windows), PREDICT_BATCH_SIZE):
+            chunk = slice(start, start + PREDICT_BATCH_SIZE)
+            if scaling is None:
+                batch = np.asarray(windows[chunk], dtype=np.float32)
+                outputs[chunk] = self._predict_function(batch)
+            else:
+                batch, statistics = scaling.windows(windows[chunk])
+                outputs[chunk] = scaling.outputs(
+                    self._predict_function(batch), statistics
+                )
+        return outputs
 
     def _prepare(self, X, y, sample_weight, *, reset):
         """Validate ``X, y`` and find the complete rows to train and validate on.
@@ -400,6 +508,7 @@ class BaseRecurrentForecaster(KerasRegressorBase):
             )
         X, y = self._validate_data(X, y, reset=reset)
         X = self._as_windows(X, reset=reset)
+        self._check_layout(X, reset=reset)
         if reset:
             self.target_shape_ = y.shape[1:]
         elif y.shape[1:] != self.target_shape_:
@@ -414,7 +523,7 @@ class BaseRecurrentForecaster(KerasRegressorBase):
             sample_weight = _check_sample_weight(
                 sample_weight, X, ensure_non_negative=True
             )
-        complete = complete_rows(X, y)
+        complete = complete_rows(X, y, self._layout())
         n_skipped = int(len(X) - complete.sum())
         if n_skipped and self.missing == "raise":
             raise ValueError(
@@ -431,6 +540,11 @@ class BaseRecurrentForecaster(KerasRegressorBase):
         n_train = len(rows) - self._n_validation(len(rows))
         return _TrainingData(X, y, sample_weight, rows[:n_train], rows[n_train:])
 
+    def _validated_windows(self, X):
+        """``X`` checked against the fitted windows, as 3-D windows."""
+        X, _ = self._validate_data(X, reset=False)
+        return self._as_windows(X, reset=False)
+
     def _as_windows(self, X, *, reset):
         """3-D windows from validated 2-D (univariate) or 3-D ``X``."""
         windows = X[:, :, np.newaxis] if X.ndim == 2 else X
@@ -443,6 +557,11 @@ class BaseRecurrentForecaster(KerasRegressorBase):
                 f"fitted on {self.input_shape_[0]} x {self.input_shape_[1]}."
             )
         return windows
+
+    def _same_windows(self, X):
+        # Univariate windows are (n, timesteps) or (n, timesteps, 1) alike.
+        timesteps, n_features = self.input_shape_
+        return n_features == 1 and X.shape[1:] in ((timesteps,), (timesteps, 1))
 
     def _n_validation(self, n_samples):
         """Size of the time-ordered validation tail."""
@@ -513,18 +632,19 @@ class BaseRecurrentForecaster(KerasRegressorBase):
 
     def _train(self, data, *, epochs, initial_epoch=0):
         """Fit ``model_`` on ``data``'s training rows, validating on the tail."""
+        examples = self._examples(data)
         fit_kwargs = fit_inputs(
-            data.X,
-            data.y,
+            examples,
             data.sample_weight,
             data.train_rows,
             batch_size=self.batch_size,
             shuffle=self.shuffle,
             seed=self._random_state,
+            first_epoch=initial_epoch,
         )
         if len(data.validation_rows):
             fit_kwargs["validation_data"] = validation_data(
-                data.X, data.y, data.validation_rows, batch_size=self.batch_size
+                examples, data.validation_rows, batch_size=self.batch_size
             )
         callbacks = self._callbacks()
         if self._random_state is not None and keras.backend.backend() != "tensorflow":
@@ -568,16 +688,11 @@ class BaseRecurrentForecaster(KerasRegressorBase):
             getattr(self, "history_", {}) if initial_epoch else {}, history.history
         )
         self.n_iter_ = len(self.history_["loss"])
-        self.validation_residuals_ = self._residuals(data, data.validation_rows)
-
-    def _residuals(self, data, rows):
-        """``y - prediction`` on ``rows``, predicted a chunk at a time."""
-        residuals = np.empty((len(rows), self.n_outputs_))
-        for start in range(0, len(rows), PREDICT_BATCH_SIZE):
-            chunk = rows[start : start + PREDICT_BATCH_SIZE]
-            predicted = self._predict_function(data.X[chunk].astype(np.float32))
-            residuals[start : start + len(chunk)] = data.y[chunk] - predicted
-        return residuals
+        windows = data.X[data.validation_rows]
+        self.validation_residuals_ = data.y[
+            data.validation_rows
+        ] - self._predict_windows(windows)
+        self.validation_scales_ = self._output_scales(windows)
 
     # -------------------------------------------------------------- predict
 
@@ -599,12 +714,13 @@ class BaseRecurrentForecaster(KerasRegressorBase):
         """
         check_is_fitted(self)
         index = X.index if is_pandas(X) else None
-        X, _ = self._validate_data(X, reset=False)
-        X = self._as_windows(X, reset=False)
-        complete = complete_rows(X, np.zeros((len(X), 0)))
+        X = self._validated_windows(X)
+        self._check_layout(X, reset=False)
+        complete = complete_rows(X, np.zeros((len(X), 0)), self._layout())
         y_pred = np.full((len(X), self.n_outputs_), np.nan)
         if complete.any():
-            y_pred[complete] = self._predict_function(X[complete].astype(np.float32))
+            y_pred[complete] = self._predict_windows(X[complete])
+        y_pred = clip(y_pred, check_bounds(self.bounds))
         y_pred = y_pred.reshape(len(X), *self.target_shape_)
         if index is not None and y_pred.ndim <= 2:
             import pandas as pd
@@ -613,178 +729,6 @@ class BaseRecurrentForecaster(KerasRegressorBase):
                 return pd.Series(y_pred, index=index)
             return pd.DataFrame(y_pred, index=index)
         return y_pred
-
-    def predict_interval(self, X, coverage=0.9):
-        """Predict with split-conformal prediction intervals.
-
-        The interval of each output is the prediction plus or minus the
-        ``coverage`` quantile of the absolute residuals on the validation
-        tail held out in ``fit`` (``validation_residuals_``): windows the
-        model never trained on, taken from the end of the series. On data
-        that behave like that tail, the interval holds the truth with
-        probability ``coverage``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, timesteps, n_features) or \
-                (n_samples, timesteps)
-            Input windows shaped as in :meth:`fit`.
-        coverage : float in (0, 1), default=0.9
-            Probability that an interval holds the true value.
-
-        Returns
-        -------
-        y_interval : ndarray of shape (n_samples, \\*target_shape_, 2)
-            Lower (``[..., 0]``) and upper (``[..., 1]``) bounds.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from skrnn import GRUForecaster, make_windows
-        >>> series = np.sin(np.arange(300) / 10)
-        >>> X, y = make_windows(series, window=20)
-        >>> model = GRUForecaster(units=8, epochs=2, random_state=0).fit(X, y)
-        >>> bounds = model.predict_interval(X[-3:], coverage=0.9)
-        >>> bounds.shape
-        (3, 2)
-        >>> bool(np.all(bounds[:, 0] <= bounds[:, 1]))
-        True
-        """
-        check_is_fitted(self)
-        coverage = check_coverage(coverage)
-        residuals = self.validation_residuals_
-        if not len(residuals):
-            raise ValueError(
-                "predict_interval calibrates on the validation tail, but this "
-                "forecaster was fitted without one: refit with "
-                "validation_fraction > 0 (e.g. 0.1)."
-            )
-        width = conformal_width(np.abs(residuals), coverage)
-        y_pred = np.asarray(self.predict(X)).reshape(len(X), -1)
-        y_interval = np.stack([y_pred - width, y_pred + width], axis=-1)
-        return y_interval.reshape(len(X), *self.target_shape_, 2)
-
-    # ------------------------------------------------------------- forecast
-
-    def forecast(self, history, steps, *, coverage=None):
-        """Forecast the ``steps`` values that follow ``history``.
-
-        The model starts from the last window of ``history`` and feeds its
-        forecasts back in (recursively, or a horizon at a time for a model
-        fitted on a horizon), all in one compiled loop. The targets must be
-        the next value(s) of every feature of the windows: the default of
-        :func:`~skrnn.make_windows` for a univariate series, ``target=``
-        every column for a multivariate one.
-
-        Parameters
-        ----------
-        history : array-like of shape (n,) or (n, n_features), pandas \
-                Series or DataFrame
-            The observed series, oldest first, with at least as many time
-            steps as the window (and more for intervals, see ``coverage``).
-        steps : int
-            Number of values to forecast.
-        coverage : float in (0, 1), default=None
-            Also return intervals holding the future values with this
-            probability. They are split-conformal per lead time: the model
-            forecasts from each of the last origins of ``history`` and the
-            quantile of its absolute errors ``h`` steps ahead is the
-            half-width at lead ``h`` (or the widest of the earlier
-            leads'). Calibrating needs ``steps + max(50,
-            validation_fraction * len(history))`` time steps after the first
-            window.
-
-        Returns
-        -------
-        y_forecast : ndarray of shape (steps,) or (steps, n_features), or \
-                pandas Series or DataFrame
-            For numpy input, the forecast, and with ``coverage`` a tuple
-            ``(y_forecast, y_interval)`` where ``y_interval`` adds a last
-            axis of 2 (lower, upper). For pandas input, a Series (or a
-            DataFrame for several features) whose index continues
-            ``history``'s at its frequency; with ``coverage``, a DataFrame
-            with columns ``name``, ``name_lower`` and ``name_upper`` per
-            feature.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from skrnn import GRUForecaster, make_windows
-        >>> series = np.sin(np.arange(300) / 10)
-        >>> X, y = make_windows(series, window=20)
-        >>> model = GRUForecaster(units=8, epochs=2, random_state=0).fit(X, y)
-        >>> model.forecast(series, steps=5).shape
-        (5,)
-        >>> y_pred, y_interval = model.forecast(series, steps=5, coverage=0.9)
-        >>> y_interval.shape
-        (5, 2)
-        """
-        check_is_fitted(self)
-        steps = check_steps(steps)
-        if coverage is not None:
-            coverage = check_coverage(coverage)
-        timesteps, n_features = self.input_shape_
-        values, index, names = history_values(history, n_features, timesteps)
-        chunk = self._forecast_chunk(steps)
-        rollout = self._rollout_function(chunk)
-        n_chunks = -(-steps // chunk)
-        window = values[np.newaxis, -timesteps:].astype(np.float32)
-        y_pred = rollout(window, n_chunks)[0, :steps]
-        interval = None
-        if coverage is not None:
-            width = self._forecast_width(values, steps, coverage, rollout, chunk)
-            interval = np.stack([y_pred - width, y_pred + width], axis=-1)
-        return wrap_forecast(y_pred, interval, index, names)
-
-    def _forecast_chunk(self, steps):
-        """Time steps forecast per model call; checks the model can recurse."""
-        n_features = self.input_shape_[1]
-        if self.n_outputs_ % n_features == 0:
-            return self.n_outputs_ // n_features
-        raise ValueError(
-            f"forecast feeds forecasts back into the windows, so the model "
-            f"must predict every one of the {n_features} input features; it "
-            f"predicts targets of shape {self.target_shape_}. Fit it on "
-            "targets that are the next value(s) of all features (make_windows "
-            "with target=None), or use predict on windows you build."
-        )
-
-    def _rollout_function(self, chunk):
-        if getattr(self, "_rollout", (None, None))[0] != chunk:
-            self._rollout = (chunk, make_rollout_function(self.model_, chunk))
-        return self._rollout[1]
-
-    def _forecast_width(self, values, steps, coverage, rollout, chunk):
-        """Half-widths (steps, n_features): per-lead conformal quantiles of
-        the errors of forecasts from the last origins of ``values``."""
-        timesteps = self.input_shape_[0]
-        n_calibration = max(
-            MIN_CALIBRATION_ORIGINS, int(self.validation_fraction * len(values))
-        )
-        first = max(timesteps, len(values) - n_calibration - steps + 1)
-        origins = np.arange(first, len(values))
-        if len(origins) == 0:
-            raise ValueError(
-                f"history has no time steps after its first window to "
-                f"calibrate intervals on: pass at least {timesteps + steps + 1} "
-                "values."
-            )
-        windows = np.stack([values[t - timesteps : t] for t in origins])
-        known = ~np.isnan(windows).any(axis=(1, 2))
-        forecasts = np.full((len(origins), steps, values.shape[1]), np.nan)
-        forecasts[known] = rollout(
-            windows[known].astype(np.float32), -(-steps // chunk)
-        )[:, :steps]
-        width = np.empty((steps, values.shape[1]))
-        for lead in range(steps):
-            targets = origins + lead
-            usable = targets < len(values)
-            errors = values[targets[usable]] - forecasts[usable, lead]
-            errors = errors[~np.isnan(errors).any(axis=1)]
-            width[lead] = conformal_width(np.abs(errors), coverage)
-        # Errors compound with the lead: a later bound is never narrower
-        # (which also irons out the sampling noise between leads).
-        return np.maximum.accumulate(width, axis=0)
 
     def find_learning_rate(
         self, X, y, *, min_lr=1e-8, max_lr=1.0, num_steps=100, diverge_factor=4.0
@@ -869,30 +813,6 @@ class BaseRecurrentForecaster(KerasRegressorBase):
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, y_pred)[known]
         return r2_score(y[known], y_pred[known], sample_weight=sample_weight)
-
-    # ------------------------------------------------------------- persistence
-
-    def save(self, path):
-        """Write the fitted forecaster to one file, without pickle.
-
-        The file is a zip holding the Keras model (``.keras`` format) and
-        the parameters and fitted attributes as JSON. Read it back with
-        :func:`skrnn.load`.
-
-        Parameters
-        ----------
-        path : str or path-like
-            Where to write. An existing file is replaced only once the new
-            one is complete.
-
-        Returns
-        -------
-        path : pathlib.Path
-            The file written.
-        """
-        from skrnn._persistence import save_estimator
-
-        return save_estimator(self, path)
 
     # ------------------------------------------------------------- plumbing
 

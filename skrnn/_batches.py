@@ -1,5 +1,5 @@
 """Training data for Keras: arrays for small fits, batches gathered on demand
-for large ones.
+for large ones, and a seeded reshuffle of every epoch.
 
 ``make_windows`` returns a zero-copy strided view of the series, so a long
 series costs O(length) memory, not O(length x window). Copying all windows
@@ -20,24 +20,62 @@ MAX_COPY_BYTES = 64 * 2**20
 _SCAN_ROWS = 2**16
 
 
-def complete_rows(X, y):
-    """Boolean mask of the rows whose window and target contain no NaN."""
+def complete_rows(X, y, layout=None):
+    """Boolean mask of the rows whose window and target contain no NaN.
+
+    With a covariate ``layout``, only the window's inputs count: not the
+    values of targets and past covariates at its future steps, which the
+    model does not see.
+    """
     complete = ~np.isnan(y).any(axis=1)
     for start in range(0, len(X), _SCAN_ROWS):
         stop = start + _SCAN_ROWS
-        complete[start:stop] &= ~np.isnan(X[start:stop]).any(axis=(1, 2))
+        windows = np.asarray(X[start:stop])
+        missing = np.isnan(windows[:, : None if layout is None else layout.window])
+        complete[start:stop] &= ~missing.any(axis=(1, 2))
+        if layout is not None and layout.future:
+            future = windows[:, layout.window :][:, :, list(layout.future)]
+            complete[start:stop] &= ~np.isnan(future).any(axis=(1, 2))
     return complete
 
 
-class WindowBatches(keras.utils.PyDataset):
-    """Batches of ``X[rows]``, ``y[rows]`` cast to float32 as they are read.
+class Examples:
+    """Windows and targets as the model trains on them: float32, and scaled
+    by a :class:`~skrnn._scaling.WindowScaling` when one is given.
 
     Parameters
     ----------
-    X : ndarray of shape (n_samples, timesteps, n_features)
+    X : ndarray or PanelWindows of shape (n_samples, timesteps, n_features)
         Windows, typically a strided view; never copied whole.
     y : ndarray of shape (n_samples, n_outputs)
         Targets.
+    scaling : WindowScaling or None, default=None
+        Scales each window, and its targets, by the window's statistics.
+    """
+
+    def __init__(self, X, y, scaling=None):
+        self.X, self.y, self.scaling = X, y, scaling
+
+    @property
+    def window_shape(self):
+        return self.X.shape[1:]
+
+    def take(self, rows):
+        """``(windows, targets)`` of ``rows``, float32, ready for Keras."""
+        if self.scaling is None:
+            windows = np.asarray(self.X[rows], dtype=np.float32)
+            return windows, self.y[rows].astype(np.float32)
+        windows, statistics = self.scaling.windows(self.X[rows])
+        return windows, self.scaling.targets(self.y[rows], statistics)
+
+
+class WindowBatches(keras.utils.PyDataset):
+    """Batches of ``examples.take(rows)``, gathered as they are read.
+
+    Parameters
+    ----------
+    examples : Examples
+        The windows and targets.
     sample_weight : ndarray of shape (n_samples,) or None
         Weights.
     rows : ndarray of int
@@ -48,15 +86,20 @@ class WindowBatches(keras.utils.PyDataset):
         Serve the rows in a new random order every epoch.
     seed : int or None
         Seed of the shuffling.
+    first_epoch : int, default=0
+        The epoch the first order is for: a ``partial_fit`` continues the
+        sequence of orders rather than repeating its start.
     """
 
-    def __init__(self, X, y, sample_weight, rows, *, batch_size, shuffle, seed):
+    def __init__(
+        self, examples, sample_weight, rows, *, batch_size, shuffle, seed, first_epoch=0
+    ):
         super().__init__()
-        self.X, self.y, self.sample_weight = X, y, sample_weight
+        self.examples, self.sample_weight = examples, sample_weight
         self.batch_size = batch_size
         self.shuffle = shuffle
         self._order = np.array(rows)
-        self._rng = np.random.RandomState(seed)
+        self._rng = np.random.RandomState(None if seed is None else [seed, first_epoch])
         if shuffle:
             self._rng.shuffle(self._order)
 
@@ -65,7 +108,7 @@ class WindowBatches(keras.utils.PyDataset):
 
     def __getitem__(self, index):
         rows = self._order[index * self.batch_size : (index + 1) * self.batch_size]
-        batch = (self.X[rows].astype(np.float32), self.y[rows].astype(np.float32))
+        batch = self.examples.take(rows)
         if self.sample_weight is not None:
             batch += (self.sample_weight[rows].astype(np.float32),)
         return batch
@@ -75,38 +118,116 @@ class WindowBatches(keras.utils.PyDataset):
             self._rng.shuffle(self._order)
 
 
-def fits_in_memory(X, n_rows):
-    """Whether a float32 copy of ``n_rows`` windows of ``X`` is small."""
-    n_bytes = n_rows * math.prod(X.shape[1:]) * np.dtype(np.float32).itemsize
+def fits_in_memory(examples, n_rows):
+    """Whether a float32 copy of ``n_rows`` windows of ``examples`` is small."""
+    n_bytes = n_rows * math.prod(examples.window_shape) * np.dtype(np.float32).itemsize
     return n_bytes <= MAX_COPY_BYTES
 
 
-def fit_inputs(X, y, sample_weight, rows, *, batch_size, shuffle, seed):
-    """``Model.fit`` keyword arguments that train on ``X[rows]``, ``y[rows]``.
+def reshuffled_batches(arrays, *, batch_size, seed, first_epoch=0):
+    """A ``tf.data.Dataset`` of batches of ``arrays``, in a new order every
+    epoch, the order of epoch ``e`` fixed by ``(seed, e)``.
+
+    Keras's own shuffle of arrays on TensorFlow draws one order and repeats
+    it in every epoch once a global seed is set: its ``tf.random.shuffle``
+    is re-created with the same seed at each pass over the data. Here the
+    order is a stateless shuffle seeded with the epoch, counted by the
+    dataset itself, so it differs between epochs and is the same in any
+    process. Batches are gathered from whole-array tensors, as Keras does.
+
+    Parameters
+    ----------
+    arrays : tuple of ndarray
+        ``(x, y)`` or ``(x, y, sample_weight)``, equally long.
+    batch_size : int
+        Rows per batch; the last batch of an epoch may be smaller.
+    seed : int
+        Seed of the orders.
+    first_epoch : int, default=0
+        The epoch of the first pass (``initial_epoch``).
+    """
+    import tensorflow as tf
+
+    n = len(arrays[0])
+    n_full = n // batch_size * batch_size
+    epoch = tf.Variable(first_epoch, dtype=tf.int64, trainable=False)
+
+    def permutation(_):
+        seeds = tf.stack([tf.constant(seed, tf.int64), epoch.assign_add(1) - 1])
+        rows = tf.range(n, dtype=tf.int64)
+        return tf.random.experimental.stateless_shuffle(rows, seed=seeds)
+
+    def batches(order):
+        full = tf.reshape(order[:n_full], (-1, batch_size))
+        batched = tf.data.Dataset.from_tensor_slices(full)
+        if n_full < n:
+            batched = batched.concatenate(tf.data.Dataset.from_tensors(order[n_full:]))
+        return batched
+
+    def gather(rows, tensors):
+        return tuple(tf.gather(tensor, rows) for tensor in tensors)
+
+    indices = tf.data.Dataset.range(1).map(permutation).flat_map(batches)
+    # flat_map hides the length Keras needs to count an epoch's steps.
+    indices = indices.apply(
+        tf.data.experimental.assert_cardinality(-(-n // batch_size))
+    )
+    data = tf.data.Dataset.from_tensors(tuple(arrays)).repeat()
+    options = tf.data.Options()
+    options.experimental_optimization.apply_default_optimizations = False
+    # The epoch counter is state outside the dataset; nothing serialises it.
+    options.experimental_external_state_policy = (
+        tf.data.experimental.ExternalStatePolicy.IGNORE
+    )
+    dataset = tf.data.Dataset.zip((indices, data)).map(
+        gather, num_parallel_calls=tf.data.AUTOTUNE
+    )
+    return dataset.with_options(options).prefetch(tf.data.AUTOTUNE)
+
+
+def fit_inputs(
+    examples, sample_weight, rows, *, batch_size, shuffle, seed, first_epoch=0
+):
+    """``Model.fit`` keyword arguments that train on ``examples.take(rows)``.
 
     Small selections become float32 arrays (Keras batches and shuffles them
-    in the graph); large ones a :class:`WindowBatches`.
+    in the graph; a seeded shuffle on TensorFlow goes through
+    :func:`reshuffled_batches`); large ones a :class:`WindowBatches`.
+    ``first_epoch`` is the ``initial_epoch`` of the fit.
     """
-    if fits_in_memory(X, len(rows)):
+    if fits_in_memory(examples, len(rows)):
+        arrays = examples.take(rows)
+        if sample_weight is not None:
+            arrays += (sample_weight[rows].astype(np.float32),)
+        if shuffle and seed is not None and keras.backend.backend() == "tensorflow":
+            batches = reshuffled_batches(
+                arrays, batch_size=batch_size, seed=seed, first_epoch=first_epoch
+            )
+            # Keras warns that it does not shuffle datasets: this one does.
+            return {"x": batches, "shuffle": False}
         return {
-            "x": X[rows].astype(np.float32),
-            "y": y[rows].astype(np.float32),
-            "sample_weight": None
-            if sample_weight is None
-            else sample_weight[rows].astype(np.float32),
+            "x": arrays[0],
+            "y": arrays[1],
+            "sample_weight": arrays[2] if len(arrays) == 3 else None,
             "batch_size": batch_size,
             "shuffle": shuffle,
         }
     batches = WindowBatches(
-        X, y, sample_weight, rows, batch_size=batch_size, shuffle=shuffle, seed=seed
+        examples,
+        sample_weight,
+        rows,
+        batch_size=batch_size,
+        shuffle=shuffle,
+        seed=seed,
+        first_epoch=first_epoch,
     )
     return {"x": batches}
 
 
-def validation_data(X, y, rows, *, batch_size):
-    """``Model.fit``'s ``validation_data`` for ``X[rows]``, ``y[rows]``."""
-    if fits_in_memory(X, len(rows)):
-        return X[rows].astype(np.float32), y[rows].astype(np.float32)
+def validation_data(examples, rows, *, batch_size):
+    """``Model.fit``'s ``validation_data`` for ``examples.take(rows)``."""
+    if fits_in_memory(examples, len(rows)):
+        return examples.take(rows)
     return WindowBatches(
-        X, y, None, rows, batch_size=batch_size, shuffle=False, seed=None
+        examples, None, rows, batch_size=batch_size, shuffle=False, seed=None
     )

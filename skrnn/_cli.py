@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from skrnn._forecast import calibration_counts, too_short_to_calibrate
 from skrnn._windows import make_windows
 
 # The forecaster behind each --model; imported (with Keras) only to train.
@@ -205,11 +206,12 @@ def _infer_freq(index):
     return None if freq is None else pd.tseries.frequencies.to_offset(freq)
 
 
-def _regular_index(times, name):
+def _regular_index(times, name, rows):
     """A regular index spanning ``times`` and its step (frequency).
 
     Missing time steps become gaps (NaN) in the series; times that fall
-    off any regular grid are an InputError.
+    off any regular grid are an InputError naming the first such row
+    (``rows[i]`` is the data row, from 0, of ``times.iloc[i]``).
     """
     pd = _import_pandas()
     if times.duplicated().any():
@@ -223,10 +225,13 @@ def _regular_index(times, name):
         values = times.to_numpy()
         step = np.diff(values).min()
         positions = (values - values[0]) / step
-        if not np.allclose(positions, np.round(positions)):
+        off_grid = ~np.isclose(positions, np.round(positions))
+        if off_grid.any():
+            first = int(np.flatnonzero(off_grid)[0])
             raise InputError(
-                f"--time-col {name!r} is not evenly spaced: its values are not "
-                f"multiples of the smallest step {step}"
+                f"--time-col {name!r} is not evenly spaced: row "
+                f"{rows[first] + 1} holds {values[first]!r}, which is not a "
+                f"multiple of the smallest step {step} from the first time"
             )
         n = int(round(positions[-1])) + 1
         index = pd.Index(values[0] + step * np.arange(n), name=name)
@@ -248,10 +253,13 @@ def _regular_index(times, name):
             "monthly, ...) from its dates"
         )
     full = pd.date_range(index[0], index[-1], freq=freq, name=name)
-    if not index.isin(full).all():
+    off_grid = ~index.isin(full)
+    if off_grid.any():
+        first = int(np.flatnonzero(off_grid)[0])
         raise InputError(
-            f"--time-col {name!r}: the dates do not follow one regular frequency "
-            f"({freq})"
+            f"--time-col {name!r}: row {rows[first] + 1} holds "
+            f"{_format_time(index[first])}, off the frequency of the other "
+            f"dates ({freq.freqstr}); fix or drop that row"
         )
     return full, full.freq
 
@@ -263,22 +271,66 @@ def load_series(path, target, time_col=None, notes=None):
     for row order). Remarks for the user are appended to ``notes``.
     """
     notes = [] if notes is None else notes
-    pd = _import_pandas()
     frame = _read_csv(path)
     values = _numeric_target(_column(frame, target, "--target"), target)
+    time_col = _time_column(frame, target, time_col, notes)
+    return _regular_series(frame, values, target, time_col, notes)
+
+
+def _time_column(frame, target, time_col, notes, skip=()):
+    """``time_col``, or the first column if it holds dates (noted)."""
     if time_col is None:
-        time_col = _guess_time_column(frame, target)
+        time_col = _guess_time_column(frame.drop(columns=list(skip)), target)
         if time_col is not None:
             notes.append(
                 f"using column {time_col!r} as time (pass --time-col to choose)"
             )
+    return time_col
+
+
+def load_panel(path, target, id_col, time_col=None, notes=None):
+    """Read ``path`` as a long table of many series (``id_col`` names each).
+
+    Returns a dict of series id -> (Series, time step), each series as
+    :func:`load_series` returns it, in the order the ids first appear.
+    """
+    notes = [] if notes is None else notes
+    frame = _read_csv(path)
+    ids = _column(frame, id_col, "--id-col")
+    if ids.isna().any():
+        row = int(np.flatnonzero(ids.isna().to_numpy())[0])
+        raise InputError(f"--id-col {id_col!r} has an empty cell in row {row + 1}")
+    values = _numeric_target(_column(frame, target, "--target"), target)
+    time_col = _time_column(frame, target, time_col, notes, skip=[id_col])
+    panel, n_gaps = {}, 0
+    for key, rows in frame.groupby(id_col, sort=False).indices.items():
+        series_notes = []
+        try:
+            panel[key] = _regular_series(
+                frame.iloc[rows].reset_index(drop=True),
+                values.iloc[rows].reset_index(drop=True),
+                target,
+                time_col,
+                series_notes,
+            )
+        except InputError as error:
+            raise InputError(f"series {key!r}: {error}") from None
+        n_gaps += bool(series_notes)
+    if n_gaps:
+        notes.append(f"{n_gaps} series have missing time steps: they are gaps")
+    return panel
+
+
+def _regular_series(frame, values, target, time_col, notes):
+    """The target of ``frame`` on a regular time index (gaps as NaN)."""
+    pd = _import_pandas()
     if time_col is None:
         return pd.Series(values.to_numpy(), name=target), None
     times = _parse_times(_column(frame, time_col, "--time-col"), time_col)
     order = np.argsort(times.to_numpy(), kind="stable")
     times = times.iloc[order].reset_index(drop=True)
     values = pd.Series(values.to_numpy()[order], index=pd.Index(times), name=target)
-    index, step = _regular_index(times, time_col)
+    index, step = _regular_index(times, time_col, order)
     series = values.reindex(index)
     n_added = len(index) - len(times)
     if n_added:
@@ -313,11 +365,250 @@ def _coverage(text):
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not 0 < value < 1:
+    if not 0 <= value < 1:
         raise argparse.ArgumentTypeError(
-            f"{value} is not a coverage strictly between 0 and 1, e.g. 0.9"
+            f"{value} is not a coverage strictly between 0 and 1, e.g. 0.9 "
+            "(or 0 for no interval)"
         )
     return value
+
+
+def _fraction(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not a fraction in [0, 1)")
+    return value
+
+
+def _bound(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not np.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{value} is not a finite number")
+    return value
+
+
+def _check_bounds(args):
+    if args.min is not None and args.max is not None and not args.min < args.max:
+        raise InputError(f"--min {args.min:g} must be below --max {args.max:g}")
+
+
+def _too_short_for_intervals(values, args):
+    """Whether even a window of one value leaves too few errors to calibrate."""
+    _, counts = calibration_counts(
+        values[:, np.newaxis], 1, args.steps, args.coverage, args.validation_fraction
+    )
+    return too_short_to_calibrate(counts, args.coverage, 1) is not None
+
+
+def _check_calibration(values, args):
+    """Refuse, before training, a series too short for the interval."""
+    if not args.coverage:
+        return
+    _, counts = calibration_counts(
+        values[:, np.newaxis],
+        args.window,
+        args.steps,
+        args.coverage,
+        args.validation_fraction,
+    )
+    short = too_short_to_calibrate(counts, args.coverage, args.window)
+    if short is None:
+        return
+    fixes = ["--coverage 0 (no interval)"]
+    if short["max_coverage"] is not None:
+        fixes.append(f"--coverage {short['max_coverage']}")
+    if short["max_steps"] is not None:
+        fixes.append(f"--steps {short['max_steps']}")
+    raise InputError(
+        f"the series is too short to calibrate a {args.coverage:.0%} interval "
+        f"{args.steps} steps ahead: forecasts from its last windows have "
+        f"{short['n_errors']} known error(s) {short['lead']} step(s) ahead, "
+        f"it needs {short['needed']}; use {', '.join(fixes)}, or a series of "
+        f"at least {short['min_length']} values"
+    )
+
+
+def _fill_last_window(series, window):
+    """``series`` with gaps in its last ``window`` values interpolated, and
+    whether there were any."""
+    values = series.to_numpy(dtype=float)
+    if not np.isnan(values[-window:]).any():
+        return series, False
+    history = series.copy()
+    filled = series.interpolate(limit_direction="both")
+    history.iloc[-window:] = filled.iloc[-window:]
+    return history, True
+
+
+def _fit_estimator(args, X, y, label):
+    """The --model forecaster with the command's settings, fitted on X, y."""
+    models, ProgressBar = _training_tools()
+    cls = models[args.model]
+    params = {
+        "random_state": args.random_state,
+        "verbose": 0,
+        "normalize": args.normalize,
+        "validation_fraction": args.validation_fraction,
+        "bounds": (args.min, args.max),
+        "callbacks": [ProgressBar(f"{cls.__name__} on {label}")],
+    }
+    if args.epochs is not None:
+        params["epochs"] = args.epochs
+    return cls(**params).fit(X, y)
+
+
+def run_panel_forecast(args, out, plot):
+    """``skrnn forecast --id-col``: one model for every series of a long CSV."""
+    notes = []
+    panel = load_panel(args.file, args.target, args.id_col, args.time_col, notes)
+    histories, n_filled = {}, 0
+    for key, (series, _) in panel.items():
+        if np.isfinite(series.to_numpy(dtype=float)).any():
+            histories[key], filled = _fill_last_window(series, args.window)
+            n_filled += filled
+    if len(histories) < len(panel):
+        raise InputError(
+            f"{len(panel) - len(histories)} series have no values at all; "
+            "drop them from the file"
+        )
+    values = {key: series.to_numpy(dtype=float) for key, series in histories.items()}
+    try:
+        X, y = make_windows(values, window=args.window, horizon=args.horizon)
+    except ValueError:
+        longest = max(len(v) for v in values.values())
+        raise InputError(
+            f"no series has --window {args.window} + --horizon {args.horizon} "
+            f"values (the longest has {longest}); use --window "
+            f"{max(1, longest - args.horizon)} or less"
+        ) from None
+    n_short = sum(len(v) < args.window for v in values.values())
+    if n_short:
+        notes.append(
+            f"{n_short} series are shorter than --window {args.window}: their "
+            "forecasts start from their first value repeated"
+        )
+    if n_filled:
+        notes.append(
+            f"{n_filled} series have gaps in their last {args.window} values; "
+            "filled them by linear interpolation to start the forecast"
+        )
+    _check_bounds(args)
+    _check_panel_calibration(list(values.values()), args)
+    for note in notes:
+        _note(note)
+
+    estimator = _fit_estimator(args, X, y, f"{len(values)} series of {args.target!r}")
+    coverage = args.coverage or None
+    try:
+        forecasts = estimator.forecast(values, args.steps, coverage=coverage, pad=True)
+    except ValueError as error:
+        raise InputError(str(error).splitlines()[0]) from None
+    complete = ~(
+        np.isnan(np.asarray(X)).any(axis=(1, 2))
+        | np.isnan(y.reshape(len(y), -1)).any(1)
+    )
+    _report_validation(estimator, X[complete], y[complete])
+
+    pd = _import_pandas()
+    time_name = (
+        next((s.index.name for s, step in panel.values() if step is not None), None)
+        or "step"
+    )
+    frames = []
+    for key, forecast in forecasts.items():
+        series, step = panel[key]
+        y_pred = forecast if coverage is None else forecast[0]
+        result = _result_frame(args, series.index, step, y_pred, forecast, coverage)
+        result.index.name = time_name
+        result = result.reset_index()
+        result.insert(0, args.id_col, key)
+        frames.append(result)
+    result = pd.concat(frames, ignore_index=True)
+    targets = [out] if plot is None else [out, plot]
+    with _atomic_outputs(targets) as (out_tmp, *plot_tmp):
+        result.to_csv(out_tmp, float_format="%.7g", index=False)
+        if plot is not None:
+            _save_panel_plot(histories, forecasts, panel, plot_tmp[0], args)
+    intervals = "no intervals" if coverage is None else f"{coverage:.0%} intervals"
+    print(
+        f"{args.steps} forecasts of {args.target!r} for each of {len(forecasts)} "
+        f"series ({intervals}) written to {out}"
+    )
+    if plot is not None:
+        print(f"plot of the first {min(4, len(forecasts))} series written to {plot}")
+    return 0
+
+
+def _result_frame(args, index, step, y_pred, forecast, coverage):
+    """One series' forecast as a DataFrame indexed by its future times."""
+    pd = _import_pandas()
+    name = args.target
+    columns = {name: np.asarray(y_pred, dtype=float).reshape(args.steps)}
+    if coverage is not None:
+        y_interval = np.asarray(forecast[1], dtype=float).reshape(args.steps, 2)
+        columns[f"{name}_lower"] = y_interval[:, 0]
+        columns[f"{name}_upper"] = y_interval[:, 1]
+    return pd.DataFrame(columns, index=_future_times(index, step, args.steps))
+
+
+def _check_panel_calibration(values, args):
+    """Refuse, before training, a panel too short for the interval."""
+    if not args.coverage:
+        return
+    counts = 0
+    for series in values:
+        counts = (
+            counts
+            + calibration_counts(
+                series[:, np.newaxis],
+                args.window,
+                args.steps,
+                args.coverage,
+                args.validation_fraction,
+                min_origins=-(-50 // len(values)),
+            )[1]
+        )
+    short = too_short_to_calibrate(counts, args.coverage, args.window)
+    if short is not None:
+        raise InputError(
+            f"the series are too short to calibrate a {args.coverage:.0%} "
+            f"interval {args.steps} steps ahead: forecasts from their last "
+            f"windows have {short['n_errors']} known error(s) {short['lead']} "
+            f"step(s) ahead, it needs {short['needed']}; use --coverage 0 (no "
+            "interval) or fewer --steps"
+        )
+
+
+def _save_panel_plot(histories, forecasts, panel, path, args):
+    """The first four series with their forecasts, one panel each."""
+    import matplotlib.pyplot as plt
+
+    from skrnn.plotting import plot_forecast
+
+    keys = list(forecasts)[:4]
+    fig, axes = plt.subplots(len(keys), 1, figsize=(9, 2.6 * len(keys)), squeeze=False)
+    coverage = args.coverage or None
+    for key, ax in zip(keys, axes[:, 0], strict=False):
+        series, step = panel[key]
+        forecast = forecasts[key]
+        y_pred = forecast if coverage is None else forecast[0]
+        result = _result_frame(args, series.index, step, y_pred, forecast, coverage)
+        plot_forecast(
+            histories[key],
+            result,
+            ax=ax,
+            title=f"{key}",
+            n_history=max(5 * args.steps, 4 * args.window),
+        )
+    fig.tight_layout()
+    fig.savefig(path, format="png", dpi=100)
+    plt.close(fig)
 
 
 def run_forecast(args):
@@ -333,6 +624,8 @@ def run_forecast(args):
             raise InputError(
                 "--plot needs matplotlib: pip install skrnn[plot]"
             ) from None
+    if args.id_col is not None:
+        return run_panel_forecast(args, out, plot)
 
     # Notes wait until the input has passed every check: bad input gets
     # exactly one line.
@@ -341,9 +634,17 @@ def run_forecast(args):
     values = series.to_numpy(dtype=float)
     n_known = int(np.isfinite(values).sum())
     if len(values) < args.window + args.horizon:
+        largest = len(values) - args.horizon
+        fix = (
+            f"use --window {largest} or less"
+            if largest >= 1
+            else f"use a smaller --horizon than {args.horizon}"
+        )
+        if args.coverage and _too_short_for_intervals(values, args):
+            fix += " and --coverage 0 (too few values for an interval)"
         raise InputError(
             f"the series has {len(values)} values, fewer than --window "
-            f"{args.window} + --horizon {args.horizon}; use a smaller --window"
+            f"{args.window} + --horizon {args.horizon}; {fix}"
         )
     if n_known < len(values):
         notes.append(
@@ -359,50 +660,31 @@ def run_forecast(args):
             "is free of gaps; fill the missing values or use a smaller --window"
         )
 
-    history = series.copy()
-    if np.isnan(values[-args.window :]).any():
-        filled = series.interpolate(limit_direction="both")
-        history.iloc[-args.window :] = filled.iloc[-args.window :]
+    history, filled = _fill_last_window(series, args.window)
+    if filled:
         notes.append(
             f"the last {args.window} values have gaps; filled them by linear "
             "interpolation to start the forecast"
         )
+    _check_bounds(args)
+    _check_calibration(history.to_numpy(dtype=float), args)
     for note in notes:
         _note(note)
 
-    models, ProgressBar = _training_tools()
-    cls = models[args.model]
-    params = {
-        "random_state": args.random_state,
-        "verbose": 0,
-        "normalize": args.normalize,
-    }
-    if args.epochs is not None:
-        params["epochs"] = args.epochs
-    params["callbacks"] = [ProgressBar(f"{cls.__name__} on {args.target!r}")]
-    estimator = cls(**params)
+    coverage = args.coverage or None
     try:
-        estimator.fit(X, y)
-        y_pred, y_interval = estimator.forecast(
-            history.to_numpy(dtype=float), args.steps, coverage=args.coverage
+        estimator = _fit_estimator(args, X, y, repr(args.target))
+        forecast = estimator.forecast(
+            history.to_numpy(dtype=float), args.steps, coverage=coverage
         )
     except ValueError as error:
         raise InputError(str(error).splitlines()[0]) from None
     _report_validation(estimator, X[complete], y[complete])
 
-    pd = _import_pandas()
-    times = _future_times(series.index, step, args.steps)
-    y_pred = np.asarray(y_pred, dtype=float).reshape(args.steps)
-    y_interval = np.asarray(y_interval, dtype=float).reshape(args.steps, 2)
+    y_pred = forecast if coverage is None else forecast[0]
+    result = _result_frame(args, series.index, step, y_pred, forecast, coverage)
+    times = result.index
     name = args.target
-    result = pd.DataFrame(
-        {
-            name: y_pred,
-            f"{name}_lower": y_interval[:, 0],
-            f"{name}_upper": y_interval[:, 1],
-        },
-        index=times,
-    )
     result.index.name = series.index.name or ("date" if step is not None else "step")
 
     targets = [out] if plot is None else [out, plot]
@@ -410,10 +692,10 @@ def run_forecast(args):
         result.to_csv(out_tmp, float_format="%.7g")  # float32 precision
         if plot is not None:
             _save_forecast_plot(history, result, plot_tmp[0], args)
+    intervals = "no intervals" if coverage is None else f"{coverage:.0%} intervals"
     print(
         f"{args.steps} forecasts of {name!r} from {_format_time(times[0])} to "
-        f"{_format_time(times[-1])} "
-        f"({args.coverage:.0%} intervals) written to {out}"
+        f"{_format_time(times[-1])} ({intervals}) written to {out}"
     )
     if plot is not None:
         print(f"plot written to {plot}")
@@ -436,8 +718,9 @@ def _report_validation(estimator, X, y):
     y_pred = estimator.predict(X).reshape(n_validation, -1)
     mae = np.abs(y_pred - y).mean()
     naive = np.abs(X[:, -1, :1] - y).mean()
+    windows = "window" if n_validation == 1 else "windows"
     print(
-        f"validation ({n_validation} most recent windows): MAE {mae:.4g}, "
+        f"validation ({n_validation} most recent {windows}): MAE {mae:.4g}, "
         f"naive forecast (last value) {naive:.4g}"
     )
 
@@ -447,12 +730,11 @@ def _save_forecast_plot(history, result, path, args):
 
     from skrnn.plotting import plot_forecast
 
-    shown = history.iloc[-max(5 * args.steps, 4 * args.window) :]
+    title = f"{args.model.upper()} forecast of {args.target}"
+    if args.coverage:
+        title += f", {args.coverage:.0%} interval"
     ax = plot_forecast(
-        shown,
-        result,
-        title=f"{args.model.upper()} forecast of {args.target}, "
-        f"{args.coverage:.0%} interval",
+        history, result, title=title, n_history=max(5 * args.steps, 4 * args.window)
     )
     ax.figure.savefig(path, format="png", dpi=100, bbox_inches="tight")
     plt.close(ax.figure)
@@ -618,6 +900,13 @@ def build_parser():
         "--target", required=True, metavar="COL", help="column to forecast"
     )
     forecast.add_argument(
+        "--id-col",
+        metavar="COL",
+        help="column naming the series of a long file with many series: one "
+        "model is fitted on all of them, and the forecasts of every series are "
+        "written to one long CSV (columns: id, time, target, bounds)",
+    )
+    forecast.add_argument(
         "--time-col",
         metavar="COL",
         help="column of dates or numbers giving each row's time (default: the "
@@ -665,7 +954,30 @@ def build_parser():
         "--coverage",
         type=_coverage,
         default=0.9,
-        help="coverage of the prediction intervals (default: %(default)s)",
+        help="coverage of the prediction intervals; 0 writes no interval "
+        "columns, for series too short to calibrate one (default: %(default)s)",
+    )
+    forecast.add_argument(
+        "--validation-fraction",
+        type=_fraction,
+        default=0.1,
+        metavar="F",
+        help="fraction of the most recent windows held out to stop training "
+        "early and report the MAE; 0 trains on all of them, for the "
+        "shortest series (default: %(default)s)",
+    )
+    forecast.add_argument(
+        "--min",
+        type=_bound,
+        metavar="LOW",
+        help="lowest possible value, e.g. 0 for counts: forecasts and interval "
+        "bounds are clipped to it",
+    )
+    forecast.add_argument(
+        "--max",
+        type=_bound,
+        metavar="HIGH",
+        help="highest possible value: forecasts and interval bounds are clipped to it",
     )
     forecast.add_argument(
         "--out",

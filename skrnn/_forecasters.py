@@ -1,8 +1,8 @@
 """The concrete forecasters: one recurrent cell each, everything else shared."""
 
-import keras
-
+from skrnn._backend import keras
 from skrnn._base import BaseRecurrentForecaster
+from skrnn._persistence import SaveMixin
 
 _PARAMETERS = """
     Parameters
@@ -24,16 +24,28 @@ _PARAMETERS = """
     dense_units : tuple of int, default=()
         Hidden ``Dense`` (ReLU) layers between the recurrent stack and the
         linear output layer.
-    normalize : {{"auto", "global", "last"}} or None, default="auto"
-        Scaling built into the model, learned on the training windows:
+    normalize : {{"auto", "window", "global", "last"}} or None, \
+            default="auto"
+        Scaling built into the model:
 
+        - ``"window"``: subtract each window's last value and divide by the
+          window's own standard deviation (per feature), and undo both on
+          the outputs; the model also trains on targets scaled so. Nothing
+          is learned: one model serves series of any level and scale, as in
+          a panel, and shifting or scaling a series shifts or scales its
+          forecasts exactly. The training loss (``history_``) is in those
+          scaled units. Not with ``preprocessing`` or ``postprocessing``;
+          needs every target to be an input feature;
         - ``"global"``: standardise each input feature and each output with
           their training mean and standard deviation;
         - ``"last"``: subtract each window's last observed value and add it
           back to the outputs (scaled by the typical step size), which
           handles trends and level shifts; needs one input feature or one
           target per input feature;
-        - ``"auto"``: ``"last"`` for univariate windows, else ``"global"``;
+        - ``"auto"``: for univariate windows, ``"window"`` when they are
+          the :class:`~skrnn.PanelWindows` of a panel and ``"last"`` for one
+          series (more accurate there: see the defaults page); ``"global"``
+          for several features;
         - ``None``: no scaling, as in a plain Keras model.
     output_scale : float, default=1.0
         Multiply the output layer's values by this, like the course's
@@ -45,6 +57,12 @@ _PARAMETERS = """
     postprocessing : callable or None, default=None
         ``f(outputs) -> outputs`` applied as a ``keras.layers.Lambda`` to the
         model's outputs, last.
+    bounds : tuple of (float or None, float or None) or None, default=None
+        Physical limits ``(low, high)`` of the series, ``None`` for an open
+        side: ``bounds=(0, None)`` for counts. ``predict``,
+        ``predict_interval`` and ``forecast`` (also the values it feeds
+        back) clip to them; training does not, as a clipped output has no
+        gradient to learn from. Change it after ``fit`` with ``set_params``.
     loss : str, keras.losses.Loss or callable, default="huber"
         Training loss. Names: ``"huber"``, ``"mse"``, ``"mae"``,
         ``"log_cosh"``, ... Options are routed: ``loss__delta=2.0``.
@@ -112,7 +130,7 @@ _PARAMETERS = """
         validation tail was used.
     n_iter_ : int
         Number of epochs trained.
-    normalize_ : {{"global", "last"}} or None
+    normalize_ : {{"window", "global", "last"}} or None
         The normalisation used (``"auto"`` resolved).
     n_features_in_ : int
         ``X.shape[1]`` for 2-D ``X``; the feature axis ``X.shape[2]`` for
@@ -125,12 +143,24 @@ _PARAMETERS = """
         Shape of one target row: ``()`` for 1-D ``y``.
     n_outputs_ : int
         Number of values predicted per window.
+    validation_residuals_ : ndarray of shape (n_validation, n_outputs)
+        Errors (target minus prediction) on the validation tail, which
+        calibrate :meth:`predict_interval`.
+    validation_scales_ : ndarray of shape (n_validation, n_outputs)
+        The spread of each validation window (of the feature behind each
+        output), by which those errors are divided when they calibrate.
+    target_features_ : ndarray of int of shape (n_targets,)
+        The input feature whose next value each target column is, read off
+        consecutive training windows (``y[i]`` reappears at the end of
+        ``X[i + 1]``); -1 where none is, or where no two windows follow each
+        other. ``forecast`` feeds each output back into its feature, so it
+        needs every feature exactly once. Univariate windows give 0.
     n_samples_skipped_ : int
         Samples skipped in the last fit because of NaN.
 """
 
 
-class RNNForecaster(BaseRecurrentForecaster):
+class RNNForecaster(SaveMixin, BaseRecurrentForecaster):
     __doc__ = (
         """Forecast time series with stacked ``SimpleRNN`` layers.
 
@@ -168,7 +198,7 @@ class RNNForecaster(BaseRecurrentForecaster):
     _adam_learning_rate = 0.001
 
 
-class LSTMForecaster(BaseRecurrentForecaster):
+class LSTMForecaster(SaveMixin, BaseRecurrentForecaster):
     __doc__ = (
         """Forecast time series with stacked ``LSTM`` layers.
 
@@ -201,7 +231,7 @@ class LSTMForecaster(BaseRecurrentForecaster):
     _adam_learning_rate = 0.003
 
 
-class GRUForecaster(BaseRecurrentForecaster):
+class GRUForecaster(SaveMixin, BaseRecurrentForecaster):
     __doc__ = (
         """Forecast time series with stacked ``GRU`` layers.
 

@@ -5,11 +5,26 @@ a fixed cost of ~100 ms on CPU. A forecaster calls ``predict`` often (grid
 searches, recursive forecasts), so it calls a compiled function directly.
 """
 
+import threading
+from collections import OrderedDict
+
 import keras
 import numpy as np
 
 # Rows per call: bounds the memory of one forward pass on long inputs.
 PREDICT_BATCH_SIZE = 4096
+
+# Windows per call of TensorFlow's compiled forecast loop, when there are
+# several: larger batches run in slices of this size (the time per window
+# is about flat from 16 windows up), smaller ones are padded to it.
+ROLLOUT_BATCH = 64
+
+# Iterations per call of TensorFlow's compiled forecast loop (the length of
+# its output buffer); longer forecasts chain calls.
+ROLLOUT_ITERATIONS = 512
+
+# Compiled forecast loops kept per process, least recently used dropped.
+MAX_COMPILED_LOOPS = 16
 
 
 class _Forward:
@@ -90,18 +105,36 @@ class _Rollout:
         steps = keras.ops.reshape(outputs, (-1, self.chunk, n_features))
         return keras.ops.concatenate([windows, steps], axis=1)[:, -timesteps:], steps
 
-    def __call__(self, windows, n_chunks):
+
+class _TensorFlowRollout(_Rollout):
+    """The loop as a TensorFlow function of the model's weights.
+
+    The weights are arguments, not captured variables, so one compiled loop
+    serves every model of the same architecture. ``size`` is the length of
+    the output buffer (XLA needs a fixed one; the loop stops after
+    ``n_chunks`` iterations, a runtime value), or None for ``n_chunks``.
+    """
+
+    def __init__(self, model, chunk, size=None):
+        super().__init__(model, chunk)
+        self.size = size
+
+    def __call__(self, trainable, non_trainable, windows, n_chunks):
         import tensorflow as tf
 
         def body(i, windows, forecasts):
-            windows, steps = self.step(windows, self.model(windows, training=False))
+            outputs, _ = self.model.stateless_call(
+                trainable, non_trainable, windows, training=False
+            )
+            windows, steps = self.step(windows, outputs)
             return i + 1, windows, forecasts.write(i, steps)
 
-        forecasts = tf.TensorArray(tf.float32, size=n_chunks)
-        _, _, forecasts = tf.while_loop(
+        size = n_chunks if self.size is None else self.size
+        forecasts = tf.TensorArray(tf.float32, size=size)
+        _, windows, forecasts = tf.while_loop(
             lambda i, *_: i < n_chunks, body, (tf.constant(0), windows, forecasts)
         )
-        return forecasts.stack()
+        return forecasts.stack(), windows
 
 
 def _power_of_two(n):
@@ -112,11 +145,10 @@ def _power_of_two(n):
 def _in_buckets(loop):
     """Run ``loop`` with the batch and ``n_chunks`` rounded up to powers of two.
 
-    An XLA loop (TensorFlow with ``jit_compile``, JAX's ``lax.scan``)
-    compiles, in ~0.5 s, for each number of iterations and batch size.
-    Rounded up, forecasts of 20 to 32 steps, or calibrations on 65 to 128
-    windows, share one compiled loop; the padding costs at most twice the
-    work of a few milliseconds.
+    JAX's ``lax.scan`` compiles, in ~0.5 s, for each number of iterations
+    and batch size. Rounded up, forecasts of 20 to 32 steps, or
+    calibrations on 65 to 128 windows, share one compiled loop; the padding
+    costs at most twice the work of a few milliseconds.
     """
 
     def bucketed(windows, n_chunks):
@@ -127,42 +159,156 @@ def _in_buckets(loop):
     return bucketed
 
 
-def _tensorflow_loop(rollout):
-    """The rollout as an XLA-compiled ``tf.function``, or a plain one.
+class _CompiledLoops:
+    """The XLA loops of one architecture, compiled in a background thread.
 
-    XLA runs the loop 20-40 times faster (a 365-step forecast of a small
-    model: ~10 ms against ~250 ms). A model XLA cannot compile (a
-    ``preprocessing`` function with an op it lacks) falls back to the plain
-    loop, for good.
+    XLA needs fixed shapes, so the loop is compiled for two batch sizes: 1
+    (a forecast) and :data:`ROLLOUT_BATCH` (calibration origins and panels,
+    run in slices of that size); the number of iterations is a runtime
+    value up to :data:`ROLLOUT_ITERATIONS` a call, and longer forecasts
+    chain calls. Compiling both takes ~1 s on a 2-core CPU; it starts as
+    soon as the object is made (while the model trains) so that the first
+    forecast finds it done. A model XLA cannot compile (a ``preprocessing``
+    function with an op it lacks) runs the plain TensorFlow loop, for good.
     """
-    import tensorflow as tf
 
-    model = rollout.model
-    spec = tf.TensorSpec((None, *model.input_shape[1:]), tf.float32)
-    plain = tf.function(rollout, input_signature=[spec, tf.TensorSpec((), tf.int32)])
-    xla = _in_buckets(tf.function(rollout, jit_compile=True))
-    use_xla = True
+    def __init__(self, model, chunk):
+        import tensorflow as tf
+
+        # One trace each (the batch size left open); XLA compiles per size.
+        signature = [
+            [tf.TensorSpec(v.shape, v.dtype) for v in model.trainable_variables],
+            [tf.TensorSpec(v.shape, v.dtype) for v in model.non_trainable_variables],
+            tf.TensorSpec((None, *model.input_shape[1:]), tf.float32),
+            tf.TensorSpec((), tf.int32),
+        ]
+        self._xla = tf.function(
+            _TensorFlowRollout(model, chunk, ROLLOUT_ITERATIONS),
+            input_signature=signature,
+            jit_compile=True,
+        )
+        self._plain = tf.function(
+            _TensorFlowRollout(model, chunk), input_signature=signature
+        )
+        self._use_xla = True
+        self._error = None
+        weights = model_weights(model)
+        shape = model.input_shape[1:]
+        self._compiling = threading.Thread(
+            target=self._compile,
+            args=(
+                weights,
+                [np.zeros((n, *shape), np.float32) for n in (1, ROLLOUT_BATCH)],
+            ),
+            name="skrnn-compile-forecast-loop",
+        )
+        self._compiling.start()
+
+    def _compile(self, weights, windows):
+        import tensorflow as tf
+
+        try:
+            for batch in windows:
+                self._xla(*weights, batch, tf.constant(1))
+        except tf.errors.OpError:
+            self._use_xla = False
+        except Exception as error:  # reported by the first forecast
+            self._error = error
+
+    def __call__(self, weights, windows, n_chunks):
+        """Forecasts of shape (n_chunks, batch, chunk, features), numpy."""
+        import tensorflow as tf
+
+        self._compiling.join()
+        if self._error is not None:
+            raise self._error
+        if self._use_xla and len(windows):
+            try:
+                return self._run_xla(weights, windows, n_chunks)
+            except tf.errors.OpError:
+                self._use_xla = False
+        forecasts, _ = self._plain(*weights, windows, tf.constant(n_chunks))
+        return forecasts.numpy()
+
+    def _run_xla(self, weights, windows, n_chunks):
+        import tensorflow as tf
+
+        size = 1 if len(windows) == 1 else ROLLOUT_BATCH
+        slices = []
+        for start in range(0, len(windows), size):
+            part = windows[start : start + size]
+            batch = len(part)
+            part = np.resize(part, (size, *part.shape[1:]))
+            runs = []
+            for done in range(0, n_chunks, ROLLOUT_ITERATIONS):
+                n = min(ROLLOUT_ITERATIONS, n_chunks - done)
+                forecasts, part = self._xla(*weights, part, tf.constant(n))
+                runs.append(forecasts.numpy()[:n, :batch])
+            slices.append(np.concatenate(runs))
+        return np.concatenate(slices, axis=1)
+
+
+class _LoopPool:
+    """:class:`_CompiledLoops` by architecture key, least recently used
+    dropped first; safe to share between threads."""
+
+    def __init__(self, max_size=MAX_COMPILED_LOOPS):
+        self.max_size = max_size
+        self._loops = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key, make):
+        with self._lock:
+            loops = self._loops.pop(key, None)
+            if loops is None:
+                loops = make()
+            self._loops[key] = loops
+            while len(self._loops) > self.max_size:
+                self._loops.popitem(last=False)
+            return loops
+
+    def clear(self):
+        with self._lock:
+            self._loops.clear()
+
+
+LOOPS = _LoopPool()
+
+
+def model_weights(model):
+    """``model``'s trainable and non-trainable weights, as tensors."""
+    return (
+        [keras.ops.convert_to_tensor(v) for v in model.trainable_variables],
+        [keras.ops.convert_to_tensor(v) for v in model.non_trainable_variables],
+    )
+
+
+def _tensorflow_loop(model, chunk, key):
+    """The compiled loops for ``model`` (shared by ``key`` when not None)."""
+    if key is None:
+        loops = _CompiledLoops(model, chunk)
+    else:
+        loops = LOOPS.get((key, chunk), lambda: _CompiledLoops(model, chunk))
 
     def loop(windows, n_chunks):
-        nonlocal use_xla
-        if use_xla:
-            try:
-                return xla(windows, n_chunks)
-            except tf.errors.OpError:
-                use_xla = False
-        return plain(windows, n_chunks)
+        return loops(model_weights(model), windows, n_chunks)
 
     return loop
 
 
-def make_rollout_function(model, chunk):
+def make_rollout_function(model, chunk, *, key=None):
     """Return ``f(windows, n_chunks) -> forecasts`` running a compiled loop.
 
     Each of the ``n_chunks`` iterations runs ``model`` on the windows and
     appends its outputs, ``chunk`` time steps of every feature, to them. The
     whole loop is one compiled call on TensorFlow (``tf.while_loop``, with
     XLA where it compiles) and JAX (``lax.scan``); other backends call the
-    model once per iteration.
+    model once per iteration. ``f`` reads the model's weights at each call.
+
+    On TensorFlow the XLA loop starts compiling, in a background thread,
+    when this function is called, and ``f`` waits for it: call it early
+    (``fit`` does, before training) so that the first forecast finds it
+    compiled. One compilation serves every ``n_chunks`` and batch size.
 
     Parameters
     ----------
@@ -171,6 +317,10 @@ def make_rollout_function(model, chunk):
         ``(batch, chunk * n_features)``.
     chunk : int
         Time steps the model forecasts per call.
+    key : hashable, default=None
+        What makes two models' loops interchangeable (their architecture):
+        on TensorFlow, models with equal keys share one compiled loop, so
+        the fits of a grid search compile it once. None: never shared.
 
     Returns
     -------
@@ -182,7 +332,7 @@ def make_rollout_function(model, chunk):
     rollout = _Rollout(model, chunk)
     backend = keras.backend.backend()
     if backend == "tensorflow":
-        loop = _tensorflow_loop(rollout)
+        loop = _tensorflow_loop(model, chunk, key)
     elif backend == "jax":
         import functools
 

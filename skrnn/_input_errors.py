@@ -42,6 +42,66 @@ def naming_input(name):
         raise _error_like(error, f"Invalid {name}: {text}") from error
 
 
+def _text_value(values):
+    """The first string or bytes value of an object array, or None."""
+    return next((v for v in values.flat if isinstance(v, str | bytes)), None)
+
+
+def _value_arrays(data):
+    """``data`` as numpy arrays to check for text: the non-numeric columns
+    of a DataFrame (numeric ones are never copied), else all of it."""
+    if hasattr(data, "columns") and hasattr(data, "items"):
+        return [
+            np.asarray(column)
+            for _, column in data.items()
+            if getattr(column.dtype, "kind", "O") not in "biufc"
+        ]
+    if hasattr(data, "dtype"):
+        if getattr(data.dtype, "kind", "O") in "biufc":
+            return []  # numbers, whatever the container: nothing to copy
+        return [data if isinstance(data, np.ndarray) else np.asarray(data)]
+    try:
+        return [np.asarray(data)]
+    except (TypeError, ValueError):  # ragged nested lists: check_array says so
+        return []
+
+
+def check_numeric(data, name):
+    """Refuse ``data`` that holds text, even text that reads as numbers.
+
+    scikit-learn's ``check_array(dtype=float)`` converts ``"1.5"`` to 1.5
+    without a word; a forecaster given text most likely got the wrong
+    column. Object arrays of numbers pass, as scikit-learn requires.
+
+    Parameters
+    ----------
+    data : array-like
+        The argument, before any conversion.
+    name : str
+        Its name, for the message.
+
+    Raises
+    ------
+    ValueError
+        If ``data`` has a string dtype or holds a ``str`` or ``bytes``.
+    """
+    for values in _value_arrays(data):
+        if values.size == 0:
+            continue
+        if values.dtype.kind in "SU":
+            text = values.flat[0].item()
+        elif values.dtype.kind == "O":
+            text = _text_value(values)
+        else:
+            continue
+        if text is not None:
+            raise ValueError(
+                f"{name} must hold numbers, but it holds text such as {text!r}: "
+                f"convert numbers written as text first (e.g. {name}.astype(float)) "
+                "and drop text columns (e.g. with DataFrame.select_dtypes('number'))."
+            )
+
+
 def array_shape(data):
     """Shape of array-like ``data``; ``()`` when numpy cannot tell."""
     shape = getattr(data, "shape", None)

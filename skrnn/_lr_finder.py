@@ -4,10 +4,10 @@ import dataclasses
 import math
 from numbers import Integral, Real
 
-import keras
 import numpy as np
 from sklearn.base import clone
 
+from skrnn._backend import keras
 from skrnn._batches import fit_inputs
 from skrnn._random import seeded
 
@@ -144,8 +144,7 @@ def find_learning_rate(estimator, X, y, *, min_lr, max_lr, num_steps, diverge_fa
     sweep = _Sweep(lrs, diverge_factor)
     rows = np.concatenate([data.train_rows, data.validation_rows])
     inputs = fit_inputs(
-        data.X,
-        data.y,
+        sweep_estimator._examples(data),
         data.sample_weight,
         rows,
         batch_size=sweep_estimator.batch_size,

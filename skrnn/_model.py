@@ -6,6 +6,7 @@ Only Keras layers and ``keras.ops`` are used, so every Keras backend
 
 import keras
 
+from skrnn._covariate_model import covariate_inputs
 from skrnn._random import SeedSequence
 
 
@@ -49,6 +50,7 @@ def build_model(
     output_scale=1.0,
     preprocessing=None,
     postprocessing=None,
+    layout=None,
     seed=None,
 ):
     """Build an uncompiled forecasting model.
@@ -69,8 +71,12 @@ def build_model(
         Width of the output layer.
     units : tuple of int
         Units of each recurrent layer, first to last.
-    scaling : Scaling
-        Learned normalisation, see :func:`skrnn._scaling.fit_scaling`.
+    scaling : Scaling or CovariateScaling
+        Learned normalisation, see :func:`skrnn._scaling.fit_scaling`; with
+        ``layout``, a :class:`~skrnn._covariate_model.CovariateScaling`.
+    layout : WindowLayout or None, default=None
+        The roles of the windows' features, for windows with covariates
+        (see :mod:`skrnn._covariate_model`).
     seed : int or None
         Seed from which every layer's seed is derived.
     **others
@@ -86,7 +92,12 @@ def build_model(
     windows = inputs
     if preprocessing is not None:
         windows = keras.layers.Lambda(preprocessing, name="preprocessing")(windows)
-    x = scaling.scale_inputs(windows)
+    if layout is None:
+        x = scaling.scale_inputs(windows)
+        static, target_scaling, target_windows = None, scaling, windows
+    else:
+        x, static, target_windows = covariate_inputs(windows, layout, scaling, seeds)
+        target_scaling = scaling.target
     if conv_filters is not None:
         x = keras.layers.Conv1D(
             conv_filters,
@@ -116,6 +127,14 @@ def build_model(
                 layer, backward_layer=backward, name=f"bidirectional_{i}"
             )
         x = layer(x)
+    if static is not None:
+        static = keras.layers.Dense(
+            max(units[-1] // 2, 4),
+            activation="relu",
+            kernel_initializer=keras.initializers.GlorotUniform(seed=seeds()),
+            name="static_dense",
+        )(static)
+        x = keras.layers.Concatenate(name="with_static")([x, static])
     for i, n_units in enumerate(dense_units):
         x = keras.layers.Dense(
             n_units,
@@ -130,7 +149,7 @@ def build_model(
     )(x)
     if output_scale != 1.0:
         x = keras.layers.Rescaling(output_scale, name="output_scale")(x)
-    outputs = scaling.unscale_outputs(x, windows)
+    outputs = target_scaling.unscale_outputs(x, target_windows)
     if postprocessing is not None:
         outputs = keras.layers.Lambda(postprocessing, name="postprocessing")(outputs)
     return keras.Model(inputs, outputs, name=f"{cell.__name__.lower()}_forecaster")

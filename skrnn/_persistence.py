@@ -26,29 +26,23 @@ import zipfile
 import zlib
 from numbers import Integral
 
-import keras
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
+
+from skrnn._backend import keras
+from skrnn._model_bytes import MODEL_FILE, model_from_bytes, model_to_bytes
 
 try:  # scikit-learn needs joblib, which needs cloudpickle (>= 1.5).
     import cloudpickle as _code_pickle
 except ImportError:  # pragma: no cover
     _code_pickle = pickle
 
-__all__ = [
-    "KerasFile",
-    "load",
-    "model_from_bytes",
-    "model_to_bytes",
-    "pickle_model_state",
-    "save_estimator",
-    "unpickle_model_state",
-]
+__all__ = ["SaveMixin", "load", "save_estimator"]
 
 FORMAT = "skrnn-estimator"
 FORMAT_VERSION = 1
 JSON_MEMBER = "skrnn.json"
-MODEL_MEMBER = "model.keras"
+MODEL_MEMBER = MODEL_FILE
 ARRAYS_MEMBER = "arrays.npz"
 CODE_MEMBER = "code.pkl"
 
@@ -63,16 +57,42 @@ _UNSAFE = (
 )
 
 
+class SaveMixin:
+    """The ``save`` method of skrnn's forecasters.
+
+    The classes that inherit it, in skrnn's own modules, are the only ones
+    :func:`load` restores.
+    """
+
+    def save(self, path):
+        """Write the fitted forecaster to one file, without pickle.
+
+        The file is a zip holding the Keras model (``.keras`` format) and
+        the parameters and fitted attributes as JSON. Read it back with
+        :func:`skrnn.load`.
+
+        Parameters
+        ----------
+        path : str or path-like
+            Where to write. An existing file is replaced only once the new
+            one is complete.
+
+        Returns
+        -------
+        path : pathlib.Path
+            The file written.
+        """
+        return save_estimator(self, path)
+
+
 def _forecaster_classes():
     """skrnn's own forecaster classes by name: the only ones a file may name."""
-    from skrnn._base import BaseRecurrentForecaster
-
-    classes, stack = {}, [BaseRecurrentForecaster]
+    classes, stack = {}, [SaveMixin]
     while stack:
         cls = stack.pop()
         stack.extend(cls.__subclasses__())
         if cls.__module__.startswith("skrnn.") and not cls.__name__.startswith("_"):
-            if cls is not BaseRecurrentForecaster:
+            if cls is not SaveMixin:
                 classes[cls.__name__] = cls
     return classes
 
@@ -242,100 +262,6 @@ def _dump_code(values):
 
 def _load_code(data):
     return _CodeUnpickler(io.BytesIO(data)).load()
-
-
-def _callables_by_name(values):
-    """``{__name__: f}`` of the functions and classes in (nested) ``values``."""
-    found = {}
-    stack = list(values)
-    while stack:
-        value = stack.pop()
-        if isinstance(value, list | tuple):
-            stack.extend(value)
-        elif isinstance(value, dict):
-            stack.extend(value.values())
-        elif callable(value) and isinstance(getattr(value, "__name__", None), str):
-            found[value.__name__] = value
-    return found
-
-
-def model_to_bytes(model):
-    """The ``.keras`` file of ``model``, as bytes.
-
-    Parameters
-    ----------
-    model : keras.Model
-        The model to save, with its compile settings and optimizer state.
-
-    Returns
-    -------
-    bytes
-        What ``model.save("model.keras")`` writes.
-    """
-    with tempfile.TemporaryDirectory() as directory:
-        model_file = os.path.join(directory, MODEL_MEMBER)
-        model.save(model_file)
-        with open(model_file, "rb") as file:
-            return file.read()
-
-
-def model_from_bytes(data, *, safe_mode=True, custom_objects=()):
-    """Load a model saved by :func:`model_to_bytes`.
-
-    Parameters
-    ----------
-    data : bytes
-        A ``.keras`` file.
-    safe_mode : bool, default=True
-        Keras's safe mode: refuse ``Lambda`` layers, which hold code.
-    custom_objects : iterable, default=()
-        Values (functions, classes, nested in lists or dicts) the model may
-        refer to by name: a custom loss, a ``preprocessing`` function.
-
-    Returns
-    -------
-    keras.Model
-        The model, compiled as it was saved.
-    """
-    with tempfile.TemporaryDirectory() as directory:
-        model_file = os.path.join(directory, MODEL_MEMBER)
-        with open(model_file, "wb") as file:
-            file.write(data)
-        # keras.saving.load_model applies safe_mode to nested layers too
-        # (the pickle path of Keras 3.15 does not).
-        return keras.saving.load_model(
-            model_file,
-            safe_mode=safe_mode,
-            custom_objects=_callables_by_name(custom_objects),
-        )
-
-
-class KerasFile(bytes):
-    """A model's ``.keras`` file, standing in for the model in a pickle."""
-
-
-def pickle_model_state(state):
-    """``state`` (a ``__getstate__`` dict) with ``model_`` as a :class:`KerasFile`.
-
-    scikeras pickles Keras models through ``load_model(compile=True)`` in
-    safe mode and without custom objects, so a model with a ``Lambda`` layer
-    or a custom loss does not unpickle. Carrying the ``.keras`` bytes lets
-    :func:`unpickle_model_state` load it with the estimator's own callables.
-    """
-    if isinstance(state.get("model_"), keras.Model):
-        state = {**state, "model_": KerasFile(model_to_bytes(state["model_"]))}
-    return state
-
-
-def unpickle_model_state(state):
-    """Inverse of :func:`pickle_model_state`, for ``__setstate__``."""
-    if isinstance(state.get("model_"), KerasFile):
-        # Unpickling runs code whatever Keras does: its safe mode adds nothing.
-        model = model_from_bytes(
-            state["model_"], safe_mode=False, custom_objects=list(state.values())
-        )
-        state = {**state, "model_": model}
-    return state
 
 
 # -------------------------------------------------------------------- saving

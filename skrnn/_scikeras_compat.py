@@ -16,17 +16,15 @@ parameter routing (``optimizer__momentum=0.9``, ``loss__delta=2.0``,
 replacing scikeras means rewriting this file alone.
 """
 
-import contextlib
-
 import numpy as np
 from scikeras._utils import route_params, unflatten_params
-from scikeras.utils import metric_name
 from scikeras.wrappers import BaseWrapper
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils import check_array, get_tags
 from sklearn.utils.validation import validate_data
 
-from skrnn._input_errors import array_shape, naming_input
+from skrnn._input_errors import array_shape, check_numeric, naming_input
+from skrnn._panel_windows import PanelWindows
 
 __all__ = ["KerasRegressorBase", "route_params", "unflatten_params"]
 
@@ -101,13 +99,13 @@ class KerasRegressorBase(RegressorMixin, BaseWrapper):
 
     @staticmethod
     def _merge_history(history, new):
-        """``history`` extended by a Keras ``History.history``, with metrics
-        under their full names (``"mae"`` becomes ``"mean_absolute_error"``)."""
+        """``history`` extended by a Keras ``History.history``.
+
+        Keys are Keras's (``"mae"``, ``"val_mae"``), not scikeras's full
+        metric names, which it gave the training metrics only.
+        """
         merged = {key: list(values) for key, values in history.items()}
         for key, values in new.items():
-            if key != "loss" and not key.startswith("val_"):
-                with contextlib.suppress(ValueError):
-                    key = metric_name(key)
             merged.setdefault(key, []).extend(float(v) for v in values)
         return merged
 
@@ -140,11 +138,17 @@ class KerasRegressorBase(RegressorMixin, BaseWrapper):
                 "make_windows gives none when the series is not longer than "
                 "the window."
             )
+        check_numeric(X, "X")
+        if y is not None:
+            check_numeric(y, "y")
         with naming_input("X"):
             X = validate_data(
                 self, X, reset=reset, skip_check_array=True, ensure_2d=False
             )
-            X = check_array(X, input_name="X", **params)
+            # PanelWindows were checked when they were cut, and an array of
+            # them would copy every window.
+            if not isinstance(X, PanelWindows):
+                X = check_array(X, input_name="X", **params)
         if y is not None:
             with naming_input("y"):
                 y = check_array(y, input_name="y", **params)
@@ -168,7 +172,7 @@ class KerasRegressorBase(RegressorMixin, BaseWrapper):
         n_features = X.shape[-1]
         if reset:
             self.n_features_in_ = n_features
-        elif n_features != self.n_features_in_:
+        elif n_features != self.n_features_in_ and not self._same_windows(X):
             axis = "columns" if X.ndim == 2 else "features (last axis)"
             raise ValueError(
                 f"X has {n_features} features, but {type(self).__name__} is "
@@ -177,9 +181,15 @@ class KerasRegressorBase(RegressorMixin, BaseWrapper):
             )
         return X, y
 
+    def _same_windows(self, X):
+        """Whether ``X`` holds the fitted windows in another form, although
+        its last axis differs (2-D and 3-D univariate windows)."""
+        return False
+
     @staticmethod
     def _check_target(y):
         """Validate ``y`` on its own (for ``score``)."""
+        check_numeric(y, "y")
         return check_array(
             y,
             ensure_2d=False,

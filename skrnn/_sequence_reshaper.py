@@ -7,7 +7,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from skrnn._array_output import ArrayOutputMixin
-from skrnn._input_errors import check_table_ndim, naming_input
+from skrnn._input_errors import check_numeric, check_table_ndim, naming_input
 
 
 class SequenceReshaper(
@@ -125,6 +125,7 @@ class SequenceReshaper(
             rows="one row of lagged values per sample",
             fix_1d="pass lags.reshape(1, -1) for a single sample.",
         )
+        check_numeric(X, "X")
         with naming_input("X"):
             return validate_data(self, X, reset=reset, ensure_all_finite="allow-nan")
 

@@ -7,13 +7,16 @@ from numpy.lib.stride_tricks import sliding_window_view
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import (
+    _check_feature_names,
     _check_feature_names_in,
     check_is_fitted,
     validate_data,
 )
 
 from skrnn._array_output import ArrayOutputMixin
-from skrnn._input_errors import check_table_ndim, naming_input
+from skrnn._input_errors import check_numeric, check_table_ndim, naming_input
+from skrnn._panel import as_panel
+from skrnn._panel_windows import PanelWindows
 
 
 class SlidingWindowTransformer(
@@ -29,10 +32,22 @@ class SlidingWindowTransformer(
     transformer fits in a :class:`~sklearn.pipeline.Pipeline` with a per-row
     target such as ``y = series.shift(-1)``.
 
+    A long DataFrame of many series (one row per series and time step)
+    gets the same treatment per series with ``id_col``: each row's window
+    holds the rows of its own series up to it, in time order, padded with
+    NaN at the head of every series, and output row ``i`` is still input
+    row ``i``, whatever the order of the rows.
+
     Parameters
     ----------
     window : int, default=20
         Number of time steps in each window.
+    id_col : hashable, default=None
+        For a long DataFrame: the column naming each row's series. The
+        value columns are all columns but ``id_col`` and ``time_col``.
+    time_col : hashable, default=None
+        For a long DataFrame: the column that orders the rows of each
+        series (by default their order in the DataFrame).
 
     Attributes
     ----------
@@ -51,8 +66,8 @@ class SlidingWindowTransformer(
     -----
     The output is a read-only strided view of a NaN-padded copy of the
     input, so it costs O(n_samples) memory, not O(n_samples * window). It is
-    always a numpy array: pandas has no 3-D container, so
-    :meth:`set_output` leaves it as it is.
+    a numpy array (pandas has no 3-D container, so :meth:`set_output` leaves
+    it as it is), or with ``id_col`` a :class:`~skrnn.PanelWindows`.
 
     Examples
     --------
@@ -70,10 +85,16 @@ class SlidingWindowTransformer(
            [ 2.,  3.,  4.]])
     """
 
-    _parameter_constraints = {"window": [Interval(Integral, 1, None, closed="left")]}
+    _parameter_constraints = {
+        "window": [Interval(Integral, 1, None, closed="left")],
+        "id_col": "no_validation",
+        "time_col": "no_validation",
+    }
 
-    def __init__(self, window=20):
+    def __init__(self, window=20, *, id_col=None, time_col=None):
         self.window = window
+        self.id_col = id_col
+        self.time_col = time_col
 
     def fit(self, X, y=None):
         """Check ``X`` and record its number of features and their names.
@@ -91,6 +112,20 @@ class SlidingWindowTransformer(
             The fitted transformer.
         """
         self._validate_params()
+        if self.id_col is not None:
+            panel = self._panel(X, reset=True)
+            if self.window > panel.lengths.max():
+                raise ValueError(
+                    f"window={self.window} is longer than every series of the "
+                    f"panel (the longest has {panel.lengths.max()} rows). Use a "
+                    "shorter window or more data."
+                )
+            return self
+        if self.time_col is not None:
+            raise ValueError(
+                f"time_col={self.time_col!r} orders the rows of a long DataFrame, "
+                "which also needs id_col= (the column naming each row's series)."
+            )
         X = self._validate(X, reset=True)
         if self.window > X.shape[0]:
             raise ValueError(
@@ -109,10 +144,14 @@ class SlidingWindowTransformer(
 
         Returns
         -------
-        X_windows : ndarray of shape (n_samples, window, n_features)
-            Read-only windows; the first ``window - 1`` rows are NaN-padded.
+        X_windows : ndarray or PanelWindows of shape (n_samples, window, \
+                n_features)
+            Read-only windows; the first ``window - 1`` rows (of each series)
+            are NaN-padded.
         """
         check_is_fitted(self)
+        if self.id_col is not None:
+            return self._panel_windows(self._panel(X, reset=False))
         X = self._validate(X, reset=False)
         padding = np.full((self.window - 1, X.shape[1]), np.nan)
         padded = np.concatenate([padding, X])
@@ -133,7 +172,37 @@ class SlidingWindowTransformer(
             One name per feature: each window keeps the input's features.
         """
         check_is_fitted(self)
+        if self.id_col is not None:
+            return np.asarray(self.value_columns_, dtype=object)
         return _check_feature_names_in(self, input_features)
+
+    def _panel(self, X, *, reset):
+        """The long DataFrame ``X`` as a panel; its columns checked against fit's."""
+        _check_feature_names(self, X, reset=reset)
+        panel = as_panel(X, id_col=self.id_col, time_col=self.time_col)
+        if reset:
+            self.n_features_in_ = X.shape[1]
+            self.value_columns_ = panel.columns
+        return panel
+
+    def _panel_windows(self, panel):
+        """Each row's window within its series, rows in the input's order."""
+        padding = np.full((self.window - 1, panel.n_features), np.nan)
+        blocks, offset = [], 0
+        starts = np.empty(panel.lengths.sum(), dtype=np.intp)
+        series = np.empty_like(starts)
+        for i, (values, rows) in enumerate(zip(panel.values, panel.rows, strict=True)):
+            blocks += [padding, values]
+            starts[rows] = offset + np.arange(len(values))
+            series[rows] = i
+            offset += len(padding) + len(values)
+        return PanelWindows(
+            np.concatenate(blocks),
+            starts,
+            self.window,
+            series=series,
+            series_keys=panel.keys,
+        )
 
     def _validate(self, X, *, reset):
         check_table_ndim(
@@ -142,6 +211,7 @@ class SlidingWindowTransformer(
             rows="one row per time step",
             fix_1d="pass series.reshape(-1, 1) or a one-column DataFrame.",
         )
+        check_numeric(X, "X")
         with naming_input("X"):
             return validate_data(
                 self, X, reset=reset, dtype=np.float64, ensure_all_finite="allow-nan"

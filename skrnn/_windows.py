@@ -1,5 +1,6 @@
 """Cut a time series into (window, next values) training pairs."""
 
+import itertools
 from numbers import Integral
 
 import numpy as np
@@ -7,18 +8,28 @@ from numpy.lib.stride_tricks import sliding_window_view
 from sklearn.utils import check_array
 from sklearn.utils._param_validation import Interval, validate_params
 
-from skrnn._input_errors import naming_input
+from skrnn._input_errors import check_numeric, naming_input
+from skrnn._layout import (
+    WindowLayout,
+    encode_categories,
+    feature_indices,
+    learn_categories,
+)
+from skrnn._panel import as_panel, is_panel
+from skrnn._panel_windows import PanelWindows
 
 
-def _as_2d(series):
+def _as_2d(series, name="series"):
     """Return ``series`` as a 2-D array ``(time, features)`` and its column names.
 
-    The array is a view of ``series`` whenever numpy can make one.
+    The array is a view of ``series`` whenever numpy can make one. ``name``
+    is how error messages call it.
     """
     columns = getattr(series, "columns", None)
     if columns is None and getattr(series, "name", None) is not None:
         columns = [series.name]
-    with naming_input("series"):
+    check_numeric(series, name)
+    with naming_input(name):
         # Empty series and too many dimensions get the messages below.
         array = check_array(
             series,
@@ -27,13 +38,13 @@ def _as_2d(series):
             ensure_min_samples=0,
             dtype="numeric",
             ensure_all_finite="allow-nan",
-            input_name="series",
+            input_name=name,
         )
     if array.ndim == 1:
         array = array[:, np.newaxis]
     elif array.ndim != 2:
         raise ValueError(
-            f"series must be 1-D (time,) or 2-D (time, features); got an array "
+            f"{name} must be 1-D (time,) or 2-D (time, features); got an array "
             f"of shape {array.shape}. Pass the series itself, one row per time "
             "step."
         )
@@ -72,28 +83,195 @@ def _target_indices(target, columns, n_features):
     return indices
 
 
+def _squeeze_targets(y):
+    """``y`` of shape (n, horizon, n_targets) without its axes of length one
+    (but the first)."""
+    horizon, n_targets = y.shape[1:]
+    if n_targets == 1:
+        return y[:, :, 0] if horizon > 1 else y[:, 0, 0]
+    return y[:, 0, :] if horizon == 1 else y
+
+
+def _no_window_error(window, horizon, longest, what):
+    return ValueError(
+        f"window + horizon = {window + horizon} needs a series of at least "
+        f"that many time steps, but {what} has {longest}. Use a shorter "
+        "window or horizon, or a longer series."
+    )
+
+
+def _panel_windows(panel, window, horizon, targets, layout=None):
+    """Windows of every series of ``panel`` long enough, in time order.
+
+    Returns ``X`` (a :class:`PanelWindows`, whose windows also hold the
+    ``layout.horizon`` future steps when there are future-known covariates)
+    and ``y`` of shape ``(n_windows, horizon, n_targets)``.
+    """
+    lengths = panel.lengths
+    per_series = np.maximum(lengths - window - horizon + 1, 0)
+    if not per_series.any():
+        raise _no_window_error(
+            window, horizon, lengths.max(), "the longest series of the panel"
+        )
+    values = np.concatenate(panel.values)
+    series = np.repeat(np.arange(len(panel)), per_series)
+    # Each window's position within its series, then within ``values``.
+    first_row = np.cumsum(per_series) - per_series
+    within = np.arange(per_series.sum()) - np.repeat(first_row, per_series)
+    starts = (np.cumsum(lengths) - lengths)[series] + within
+    times = panel.time_positions()
+    if times is not None:
+        order = np.argsort(np.concatenate(times)[starts + window - 1], kind="stable")
+    else:
+        # Steps from the series' end: every series' last window sorts last.
+        order = np.argsort(within - per_series[series], kind="stable")
+    starts, series = starts[order], series[order]
+    X = PanelWindows(
+        values,
+        starts,
+        window if layout is None else layout.length,
+        series=series,
+        series_keys=panel.keys,
+        target_features=targets,
+        layout=layout,
+    )
+    y = sliding_window_view(values[:, targets], horizon, axis=0)[starts + window]
+    return X, y.transpose(0, 2, 1)
+
+
+def _join_static(panel, table, id_col):
+    """``panel`` with the columns of the per-series ``table`` appended, each
+    series' row repeated at every time step."""
+    import pandas as pd
+
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(
+            "static must be a list of column names (constant within each "
+            "series) or a DataFrame with one row per series; got "
+            f"{type(table).__name__}."
+        )
+    if id_col is not None and id_col in table.columns:
+        table = table.set_index(id_col)
+    missing = [key for key in panel.keys if key not in table.index]
+    if missing:
+        raise ValueError(
+            f"static has no row for series {missing[0]!r} ({len(missing)} "
+            "series missing): give the table one row per series, indexed by "
+            "the series' keys"
+            + (f" or with an {id_col!r} column." if id_col is not None else ".")
+        )
+    table = table.loc[panel.keys]
+    if panel.categories is not None:
+        learn_categories([table], panel.categories)
+        table = encode_categories(table, panel.categories)
+    with naming_input("static"):
+        rows = check_array(table, dtype=np.float64, ensure_all_finite="allow-nan")
+    panel.values = [
+        np.column_stack([values, np.repeat(row[np.newaxis], len(values), axis=0)])
+        for values, row in zip(panel.values, rows, strict=True)
+    ]
+    names = panel.columns or [str(j) for j in range(panel.n_features - rows.shape[1])]
+    panel.columns = [*names, *table.columns]
+    return panel, list(table.columns)
+
+
+def _layout(panel, target_indices, future, static, window, horizon):
+    """The :class:`WindowLayout` of ``panel``'s windows; refuses roles that
+    overlap and static columns that vary within a series."""
+    names = panel.columns or [str(j) for j in range(panel.n_features)]
+    n_features = panel.n_features
+    future_indices = feature_indices(future, names, n_features, "future")
+    static_indices = feature_indices(static, names, n_features, "static")
+    roles = {
+        "target": target_indices,
+        "future": future_indices,
+        "static": static_indices,
+    }
+    for first, second in itertools.combinations(roles, 2):
+        both = set(roles[first]) & set(roles[second])
+        if both:
+            raise ValueError(
+                f"column(s) {[names[j] for j in sorted(both)]} are both {first} "
+                f"and {second}: give each column one role."
+            )
+    for key, values in zip(panel.keys, panel.values, strict=True):
+        for j in static_indices:
+            column = values[:, j]
+            known = column[~np.isnan(column)]
+            if len(known) and (known != known[0]).any():
+                raise ValueError(
+                    f"static column {names[j]!r} changes within series {key!r}: "
+                    "a static covariate has one value per series. Make it a "
+                    "past or future covariate instead."
+                )
+    categories = {
+        names.index(name): values
+        for name, values in (panel.categories or {}).items()
+        if name in names
+    }
+    return WindowLayout(
+        names=tuple(map(str, names)),
+        targets=tuple(target_indices),
+        future=tuple(future_indices),
+        static=tuple(static_indices),
+        categories=categories,
+        window=window,
+        horizon=horizon if future_indices else 0,
+    )
+
+
 @validate_params(
     {
-        "series": ["array-like"],
+        "series": ["array-like", dict],
         "window": [Interval(Integral, 1, None, closed="left")],
         "horizon": [Interval(Integral, 1, None, closed="left")],
         "target": [None, Integral, str, list, tuple],
+        "future": [None, Integral, str, list, tuple],
+        "static": "no_validation",
+        "id_col": "no_validation",
+        "time_col": "no_validation",
+        "return_groups": ["boolean"],
     },
     prefer_skip_nested_validation=True,
 )
-def make_windows(series, window, horizon=1, *, target=None):
-    """Cut a series into input windows and the values that follow them.
+def make_windows(
+    series,
+    window,
+    horizon=1,
+    *,
+    target=None,
+    future=None,
+    static=None,
+    id_col=None,
+    time_col=None,
+    return_groups=False,
+):
+    """Cut a series, or a panel of series, into input windows and the values
+    that follow them.
 
     Window ``i`` holds time steps ``i .. i + window - 1``; its target holds
     the ``horizon`` steps after it. This is the supervised layout that
     recurrent forecasters train on.
 
+    A *panel* (many related series, say sales per store) is a list or dict
+    of series of any lengths, or one long DataFrame with a column naming
+    each row's series (``id_col``). Windows never cross two series; a series
+    shorter than ``window + horizon`` gives no windows. The rows come out in
+    time order across the panel: by the time of each window's last step
+    when the series have times (a DatetimeIndex or PeriodIndex, or
+    ``time_col``), else by steps from each series' end, so that the most
+    recent window of every series sorts last. The time-ordered validation
+    tail of the forecasters, :class:`~sklearn.model_selection.TimeSeriesSplit`
+    and ``cross_val_score`` then split the panel by time, not by series.
+
     Parameters
     ----------
-    series : array-like of shape (n_times,) or (n_times, n_features)
-        The series in time order: a 1-D or 2-D array, a pandas Series or a
-        pandas DataFrame. Missing values (NaN) are kept; the forecasters skip
-        the windows that contain them.
+    series : array-like, list or dict of array-like, or DataFrame
+        One series in time order: a 1-D or 2-D array ``(n_times,
+        n_features)``, a pandas Series or a DataFrame. Or a panel: a list or
+        dict of such series (numpy arrays or pandas objects, all with the
+        same columns), or a long DataFrame with ``id_col``. Missing values
+        (NaN) are kept; the forecasters skip the windows that contain them.
     window : int
         Number of past time steps in each input window.
     horizon : int, default=1
@@ -101,18 +279,36 @@ def make_windows(series, window, horizon=1, *, target=None):
     target : int, str or list of them, default=None
         Column(s) to predict, by position or by DataFrame column name.
         ``None`` means the only column of a univariate series.
+    id_col : hashable, default=None
+        For a long DataFrame: the column naming each row's series (e.g.
+        ``"unique_id"`` in Nixtla's ``unique_id``/``ds``/``y`` layout). The
+        other columns, but ``time_col``, are the series' values.
+    time_col : hashable, default=None
+        For a long DataFrame: the column of dates or numbers that orders the
+        rows of each series (e.g. ``"ds"``); by default the rows' order.
+    return_groups : bool, default=False
+        Also return the key of the series of each window: its position in a
+        list, its dict key, or its ``id_col`` value. Use them as ``groups``
+        for :class:`~sklearn.model_selection.GroupKFold`, per-series scores
+        or sample weights.
 
     Returns
     -------
-    X : ndarray of shape (n_windows, window, n_features)
-        The input windows, ``n_windows = n_times - window - horizon + 1``.
-        When ``series`` is a numpy array, ``X`` is a read-only strided view
-        of it: no ``n_windows * window`` copy is made.
+    X : ndarray or PanelWindows of shape (n_windows, window, n_features)
+        The input windows. For one series, an ndarray with ``n_windows =
+        n_times - window - horizon + 1``; when ``series`` is a numpy array
+        it is a read-only strided view of it: no ``n_windows * window``
+        copy is made. For a panel, a :class:`PanelWindows`, which holds the
+        series end to end and copies windows out only when they are read;
+        ``np.asarray(X)`` gives the ndarray.
     y : ndarray
         The values to predict: shape ``(n_windows,)`` for one target and
         ``horizon=1``, ``(n_windows, horizon)`` for one target,
         ``(n_windows, n_targets)`` for several targets and ``horizon=1``,
         else ``(n_windows, horizon, n_targets)``.
+    groups : ndarray of shape (n_windows,)
+        Only with ``return_groups=True``: the series key of each window
+        (0 for every window of a single series).
 
     See Also
     --------
@@ -132,26 +328,60 @@ def make_windows(series, window, horizon=1, *, target=None):
     >>> y
     array([[3., 4.],
            [4., 5.]])
-    """
-    array, columns = _as_2d(series)
-    n_times, n_features = array.shape
-    n_windows = n_times - window - horizon + 1
-    if n_windows < 1:
-        raise ValueError(
-            f"window + horizon = {window + horizon} needs a series of at least "
-            f"that many time steps, but series has {n_times}. Use a shorter "
-            "window or horizon, or a longer series."
-        )
-    targets = _target_indices(target, columns, n_features)
 
-    # sliding_window_view appends the window axis last: (n, features, window).
-    X = sliding_window_view(array, window, axis=0)[:n_windows].transpose(0, 2, 1)
-    y = sliding_window_view(array[window:, targets], horizon, axis=0)[:n_windows]
-    y = np.ascontiguousarray(y.transpose(0, 2, 1))  # (n, horizon, n_targets)
-    if len(targets) == 1:
-        y = y[:, :, 0]
-        if horizon == 1:
-            y = y[:, 0]
-    elif horizon == 1:
-        y = y[:, 0, :]
-    return X, y
+    A panel in Nixtla's long layout:
+
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({
+    ...     "unique_id": ["a", "a", "a", "a", "b", "b", "b"],
+    ...     "ds": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03",
+    ...                           "2024-01-04", "2024-01-02", "2024-01-03",
+    ...                           "2024-01-04"]),
+    ...     "y": [1.0, 2.0, 3.0, 4.0, 10.0, 20.0, 30.0],
+    ... })
+    >>> X, y, groups = make_windows(
+    ...     frame, window=2, id_col="unique_id", time_col="ds", target="y",
+    ...     return_groups=True,
+    ... )
+    >>> X[:, :, 0]
+    array([[ 1.,  2.],
+           [ 2.,  3.],
+           [10., 20.]])
+    >>> y, groups.tolist()
+    (array([ 3.,  4., 30.]), ['a', 'a', 'b'])
+    """
+    covariates = future is not None or static is not None
+    if is_panel(series, id_col) or covariates:
+        panel = as_panel(
+            series if is_panel(series, id_col) else [series],
+            id_col=id_col,
+            time_col=time_col,
+            categories={} if covariates else None,
+        )
+        if static is not None and not isinstance(static, list | tuple | str):
+            panel, static = _join_static(panel, static, id_col)
+        targets = _target_indices(target, panel.columns, panel.n_features)
+        layout = None
+        if covariates:
+            layout = _layout(panel, targets, future, static, window, horizon)
+        X, y = _panel_windows(panel, window, horizon, targets, layout)
+        groups = X.groups
+    else:
+        if time_col is not None:
+            raise ValueError(
+                f"time_col={time_col!r} orders the rows of a long DataFrame, "
+                "which also needs id_col= (the column naming each row's series)."
+            )
+        array, columns = _as_2d(series)
+        n_times, n_features = array.shape
+        n_windows = n_times - window - horizon + 1
+        if n_windows < 1:
+            raise _no_window_error(window, horizon, n_times, "series")
+        targets = _target_indices(target, columns, n_features)
+        # sliding_window_view appends the window axis last: (n, features, window).
+        X = sliding_window_view(array, window, axis=0)[:n_windows].transpose(0, 2, 1)
+        y = sliding_window_view(array[window:, targets], horizon, axis=0)[:n_windows]
+        y = y.transpose(0, 2, 1)  # (n, horizon, n_targets)
+        groups = np.zeros(n_windows, dtype=int)
+    y = np.ascontiguousarray(_squeeze_targets(y))
+    return (X, y, groups) if return_groups else (X, y)

@@ -4,8 +4,10 @@ matplotlib is an optional dependency: ``pip install skrnn[plot]``. It is
 imported when a function here is first called, not when this module is.
 """
 
+import contextlib
 import warnings
 from collections.abc import Mapping
+from numbers import Integral
 
 import numpy as np
 
@@ -24,6 +26,36 @@ def _axes(ax):
         ) from error
     _, ax = plt.subplots(figsize=(9, 4.5))
     return ax
+
+
+@contextlib.contextmanager
+def _pandas_converters(*indexes):
+    """Draw dates as pandas does, if any of ``indexes`` holds dates.
+
+    pandas plots dates with its own matplotlib converters; an Axes whose
+    dates matplotlib converted makes a later ``series.plot(ax=ax)`` warn
+    that "this axis already has a converter". Registered for the block
+    only, as pandas itself does, so the user's settings stay as they were.
+    """
+    try:
+        import pandas as pd
+    except ImportError:
+        pd = None
+    if pd is None or not any(
+        index is not None and pd.api.types.is_datetime64_any_dtype(index)
+        for index in indexes
+    ):
+        yield
+        return
+    import matplotlib.units as munits
+
+    saved = dict(munits.registry)
+    pd.plotting.register_matplotlib_converters()
+    try:
+        yield
+    finally:
+        munits.registry.clear()
+        munits.registry.update(saved)
 
 
 def _is_pandas(obj):
@@ -133,8 +165,21 @@ def _history_series(history, name):
     return x, values
 
 
+# History drawn by default: this many times the forecast's length (at
+# least _MIN_HISTORY values), so the forecast is not a sliver at the edge.
+_HISTORY_PER_STEP = 4
+_MIN_HISTORY = 24
+
+
 def plot_forecast(
-    history, forecast, interval=None, *, actual=None, ax=None, title=None
+    history,
+    forecast,
+    interval=None,
+    *,
+    actual=None,
+    n_history="auto",
+    ax=None,
+    title=None,
 ):
     """Plot a series, its forecast and the forecast's prediction interval.
 
@@ -154,6 +199,11 @@ def plot_forecast(
         ``forecast`` already carries them.
     actual : array-like of shape (steps,) or pandas Series, default=None
         The values that really followed, to compare with the forecast.
+    n_history : int, "auto" or "all", default="auto"
+        How many of the last values of ``history`` to draw. ``"auto"`` draws
+        four times as many as the forecast has (at least 24), so that a
+        short forecast after a long history is not a sliver at the right
+        edge; ``"all"`` draws the whole history.
     ax : matplotlib Axes, default=None
         Where to draw; a new figure if None.
     title : str, default=None
@@ -187,19 +237,10 @@ def plot_forecast(
             x = _future_index(history_x, len(values))
         else:
             x = np.arange(len(history_values), len(history_values) + len(values))
-    ax = _axes(ax)
-    ax.plot(history_x, history_values, color="C0", label="history")
-    ax.plot(x, values, color="C1", label="forecast")
-    if interval is not None:
-        ax.fill_between(
-            x,
-            interval[:, 0],
-            interval[:, 1],
-            color="C1",
-            alpha=0.25,
-            linewidth=0,
-            label="prediction interval",
-        )
+    shown = _n_history(n_history, len(values))
+    if shown is not None:
+        history_x, history_values = history_x[-shown:], history_values[-shown:]
+    actual_x = None
     if actual is not None:
         actual_x = actual.index if _is_pandas(actual) else x
         actual = _as_1d(actual, "actual")
@@ -209,13 +250,42 @@ def plot_forecast(
                 f"{len(values)}; pass the values at the forecast's dates, or a "
                 "pandas Series with its own index."
             )
-        ax.plot(actual_x, actual, color="C2", linestyle="--", label="actual")
+    ax = _axes(ax)
+    with _pandas_converters(history_x, x, actual_x):
+        ax.plot(history_x, history_values, color="C0", label="history")
+        ax.plot(x, values, color="C1", label="forecast")
+        if interval is not None:
+            ax.fill_between(
+                x,
+                interval[:, 0],
+                interval[:, 1],
+                color="C1",
+                alpha=0.25,
+                linewidth=0,
+                label="prediction interval",
+            )
+        if actual is not None:
+            ax.plot(actual_x, actual, color="C2", linestyle="--", label="actual")
     if name is not None:
         ax.set_ylabel(str(name))
     if title is not None:
         ax.set_title(title)
     ax.legend(loc="best")
     return ax
+
+
+def _n_history(n_history, steps):
+    """The number of history values ``n_history`` stands for (None: all)."""
+    if isinstance(n_history, str) and n_history == "auto":
+        return max(_HISTORY_PER_STEP * steps, _MIN_HISTORY)
+    if isinstance(n_history, str) and n_history == "all":
+        return None
+    if isinstance(n_history, Integral) and not isinstance(n_history, bool):
+        if n_history >= 1:
+            return int(n_history)
+    raise ValueError(
+        f"n_history must be an int >= 1, 'auto' or 'all', got {n_history!r}."
+    )
 
 
 def plot_history(history, *, ax=None):

@@ -117,6 +117,12 @@ def bad_inputs(tmp_path, daily_csv):
     repeated.write_text("date,sales\n2023-01-01,1\n2023-01-02,2\n2023-01-02,3\n")
     short = tmp_path / "short.csv"
     pd.DataFrame({"sales": np.arange(15.0)}).to_csv(short, index=False)
+    off_grid = tmp_path / "yearly.csv"
+    years = [f"{year}-01-01" for year in range(2000, 2020)]
+    years[12] = "2012-06-01"
+    pd.DataFrame({"year": years, "sales": np.arange(20.0)}).to_csv(
+        off_grid, index=False
+    )
     return {
         "missing file": (
             [tmp_path / "nope.csv", "--target", "sales"],
@@ -140,7 +146,12 @@ def bad_inputs(tmp_path, daily_csv):
         ),
         "shorter than the window": (
             [short, "--target", "sales", "--window", 20],
-            "the series has 15 values, fewer than --window 20 + --horizon 1",
+            "the series has 15 values, fewer than --window 20 + --horizon 1; use "
+            "--window 14 or less and --coverage 0 (too few values for an interval)",
+        ),
+        "shorter than the window, no interval": (
+            [short, "--target", "sales", "--window", 20, "--coverage", 0],
+            "fewer than --window 20 + --horizon 1; use --window 14 or less\n",
         ),
         "missing output directory": (
             [daily_csv, "--target", "sales", "--out", tmp_path / "no" / "f.csv"],
@@ -154,6 +165,22 @@ def bad_inputs(tmp_path, daily_csv):
             [daily_csv, "--target", "sales", "--coverage", 1.5],
             "coverage strictly between 0 and 1",
         ),
+        "too short for the interval": (
+            [short, "--target", "sales", "--window", 5, "--steps", 10],
+            "too short to calibrate a 90% interval 10 steps ahead: forecasts "
+            "from its last windows have 8 known error(s) 3 step(s) ahead, it "
+            "needs 9; use --coverage 0 (no interval), --coverage 0.5, --steps 2, "
+            "or a series of at least 23 values",
+        ),
+        "off-grid date": (
+            [off_grid, "--target", "sales"],
+            "--time-col 'year': row 13 holds 2012-06-01, off the frequency of "
+            "the other dates (YS-JAN); fix or drop that row",
+        ),
+        "min above max": (
+            [daily_csv, "--target", "sales", "--min", 5, "--max", 1],
+            "--min 5 must be below --max 1",
+        ),
     }
 
 
@@ -166,12 +193,22 @@ def bad_inputs(tmp_path, daily_csv):
         "non-numeric target",
         "repeated time",
         "shorter than the window",
+        "shorter than the window, no interval",
         "missing output directory",
         "bad steps",
         "bad coverage",
+        "too short for the interval",
+        "off-grid date",
+        "min above max",
     ],
 )
-def test_bad_input_is_one_line_exit_2_and_no_file(case, bad_inputs, tmp_path, capsys):
+def test_bad_input_is_one_line_exit_2_and_no_file(
+    case, bad_inputs, tmp_path, capsys, monkeypatch
+):
+    def no_training():
+        pytest.fail("bad input must be refused before training")
+
+    monkeypatch.setattr(_cli, "_training_tools", no_training)
     argv, message = bad_inputs[case]
     out = tmp_path / "forecast.csv"
     if "--out" not in argv:
@@ -184,6 +221,42 @@ def test_bad_input_is_one_line_exit_2_and_no_file(case, bad_inputs, tmp_path, ca
     assert message in stderr
     assert stdout == ""
     assert files_in(tmp_path) == before
+
+
+def test_the_fixes_for_a_short_series_work(bad_inputs, tmp_path, capsys):
+    short = bad_inputs["too short for the interval"][0][0]
+    argv = ["forecast", short, "--target", "sales", "--window", 5, "--steps", 10]
+    for fix in (["--coverage", "0.5"], ["--steps", "2"]):
+        args = _cli.build_parser().parse_args([str(a) for a in argv] + fix)
+        _cli._check_calibration(np.arange(15.0), args)  # no error
+    # The window the length check suggests, with --coverage 0, is accepted.
+    args = _cli.build_parser().parse_args(
+        [str(a) for a in argv[:4]] + ["--window", "14", "--coverage", "0"]
+    )
+    _cli._check_calibration(np.arange(15.0), args)
+    out = tmp_path / "out.csv"
+    status, stdout, stderr = run(
+        capsys, *argv, "--coverage", 0, "--validation-fraction", 0,
+        "--min", 4, "--max", 14.5, "--epochs", 1, "--out", out,
+    )  # fmt: skip
+    assert status == 0, stderr
+    result = pd.read_csv(out)
+    assert list(result.columns) == ["step", "sales"]
+    assert result["step"].tolist() == list(range(15, 25))
+    assert result["sales"].between(4, 14.5).all()
+    assert "(no intervals)" in stdout and "validation" not in stdout
+
+
+def test_validation_report_counts_windows_in_the_singular_too(capsys):
+    class Model:
+        validation_fraction = 0.1
+
+        def predict(self, X):
+            return X[:, -1, 0] + 1
+
+    X = np.arange(30.0).reshape(10, 3, 1)
+    _cli._report_validation(Model(), X, X[:, -1, 0] + 2)
+    assert "validation (1 most recent window): MAE 1," in capsys.readouterr().out
 
 
 def test_failure_while_writing_leaves_no_file(daily_csv, tmp_path, monkeypatch):

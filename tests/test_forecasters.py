@@ -90,7 +90,7 @@ def test_routed_parameters_reach_keras(sine_windows):
     assert float(optimizer.learning_rate) == pytest.approx(1e-3)
     assert isinstance(model.model_.loss, keras.losses.Huber)
     assert model.model_.loss._fn_kwargs["delta"] == pytest.approx(2.5)
-    assert len(model.history_["mean_absolute_error"]) == 2
+    assert len(model.history_["mae"]) == len(model.history_["val_mae"]) == 2
 
 
 def test_optimizer_instance_is_copied_for_each_fit(sine_windows):
@@ -150,6 +150,12 @@ def test_two_dimensional_windows_are_univariate(sine_windows):
     assert from_2d.input_shape_ == (20, 1)
     assert from_2d.n_features_in_ == 20 and from_3d.n_features_in_ == 1
     assert_allclose(from_2d.predict(X[:, :, 0]), from_3d.predict(X), rtol=1e-6)
+    # Either model takes the same windows in the other form, too.
+    assert_array_equal(from_3d.predict(X[:, :, 0]), from_3d.predict(X))
+    assert_array_equal(from_2d.predict(X), from_2d.predict(X[:, :, 0]))
+    assert from_3d.score(X[:, :, 0], y) == from_3d.score(X, y)
+    with pytest.raises(ValueError, match="X has 19 features"):
+        from_3d.predict(X[:, 1:, 0])
 
 
 def test_dataframe_windows_record_feature_names(sine_windows):
@@ -350,9 +356,15 @@ def test_validation_tail_and_early_stopping(sine_windows):
 
 def test_early_stopping_restores_the_best_epoch(sine_windows):
     X, y = sine_windows
-    # A learning rate far too high makes the validation loss erratic.
+    # A learning rate far too high makes the validation loss erratic. With
+    # normalize="last" the loss is in the series' units, as computed below.
     model = RNNForecaster(
-        units=8, learning_rate=0.5, epochs=30, patience=2, random_state=0
+        units=8,
+        learning_rate=0.5,
+        epochs=30,
+        patience=2,
+        normalize="last",
+        random_state=0,
     ).fit(X, y)
     val_loss = model.history_["val_loss"]
     assert model.n_iter_ < 30
@@ -368,6 +380,7 @@ def test_partial_fit_continues_training(sine_windows):
     X, y = sine_windows
     model = GRUForecaster(units=4, random_state=0)
     model.partial_fit(X, y)
+    assert_array_equal(model.target_features_, [0])  # recorded by the first call
     kernel = model.model_.get_layer("recurrent_0").get_weights()[0]
     model.partial_fit(X, y)
     assert model.n_iter_ == 2

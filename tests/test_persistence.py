@@ -1,9 +1,11 @@
 """Save and load without pickle; pickle, joblib and cloudpickle round trips."""
 
+import copy
 import io
 import json
 import os
 import pickle
+import re
 import threading
 import zipfile
 
@@ -75,6 +77,7 @@ def test_save_and_load_predict_identically(fitted, sine_windows, tmp_path):
     assert loaded.get_params() == fitted.get_params()
     for name in ["input_shape_", "target_shape_", "n_features_in_", "history_"]:
         assert getattr(loaded, name) == getattr(fitted, name)
+    assert_array_equal(loaded.target_features_, [0])
     assert type(loaded.input_shape_) is tuple
     assert loaded._random_state == fitted._random_state
     assert loaded.model_ is not fitted.model_
@@ -135,6 +138,27 @@ def test_pickle_and_joblib_round_trips(round_trip, fitted, sine_windows):
     X, _ = sine_windows
     restored = round_trip(fitted)
     assert_array_equal(restored.predict(X), fitted.predict(X))
+
+
+def test_target_layout_and_bounds_survive_save_load_and_pickle(sine, tmp_path):
+    frame = pd.DataFrame({"a": sine, "b": np.cos(np.arange(len(sine)) / 4)})
+    X, y = skrnn.make_windows(frame, window=8, target=["b", "a"])
+    model = RNNForecaster(normalize="last", bounds=(-0.9, None), **SMALL).fit(X, y)
+    expected = model.forecast(frame, 4)
+    for restored in (
+        load(model.save(tmp_path / "model.skrnn")),
+        pickle.loads(pickle.dumps(model)),
+    ):
+        assert_array_equal(restored.target_features_, [1, 0])
+        assert restored.bounds == (-0.9, None)
+        pd.testing.assert_frame_equal(restored.forecast(frame, 4), expected)
+
+
+def test_a_model_saved_without_target_features_still_forecasts(fitted, sine):
+    # Files written before target_features_ was recorded lack it.
+    old = copy.copy(fitted)
+    del old.target_features_
+    assert_array_equal(old.forecast(sine, 3), fitted.forecast(sine, 3))
 
 
 def test_cloudpickle_round_trip_keeps_code(sine_windows):
@@ -297,11 +321,21 @@ def test_unpicklable_parameter_is_refused_before_writing(fitted, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_subclasses_are_refused_at_save(sine_windows, tmp_path):
-    class MyForecaster(RNNForecaster):
-        pass
+class MyForecaster(RNNForecaster):
+    pass
 
+
+def test_subclasses_are_refused_at_save_and_pickle_as_suggested(sine_windows, tmp_path):
     X, y = sine_windows
     model = MyForecaster(**SMALL).fit(X[:50], y[:50])
     with pytest.raises(TypeError, match="not MyForecaster.*pickle or joblib"):
         model.save(tmp_path / "model.skrnn")
+    restored = pickle.loads(pickle.dumps(model))
+    assert_array_equal(restored.predict(X[:5]), model.predict(X[:5]))
+
+
+def test_saving_to_a_directory_suggests_a_path_that_works(fitted, tmp_path):
+    with pytest.raises(ValueError, match="is a directory") as error:
+        fitted.save(tmp_path)
+    suggested = re.search(r"such as '([^']+)'", str(error.value)).group(1)
+    assert load(fitted.save(suggested)).n_iter_ == fitted.n_iter_

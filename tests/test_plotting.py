@@ -1,4 +1,5 @@
 import sys
+import warnings
 from types import SimpleNamespace
 
 import matplotlib
@@ -7,6 +8,7 @@ matplotlib.use("Agg")
 
 import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.units as munits  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
@@ -198,3 +200,42 @@ def test_plots_of_a_real_forecast_and_sweep(sine):
     np.testing.assert_allclose(
         band_bounds(ax.collections[0], x), forecast.iloc[:, 1:].to_numpy()
     )
+
+
+def test_plot_forecast_dates_let_pandas_plot_on_the_same_axes():
+    dates = pd.date_range("2024-01-01", periods=60, freq="D")
+    history = pd.Series(np.arange(60.0), index=dates, name="y")
+    forecast = pd.Series([60.0, 61.0], index=dates[-2:] + pd.Timedelta(days=2))
+    ax = plot_forecast(history, forecast)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        history.iloc[-5:].plot(ax=ax)
+    # Only this plot drew with pandas' converters: the registry is as it was.
+    assert type(munits.registry[np.datetime64]).__module__.startswith("matplotlib")
+
+
+def test_plot_forecast_shows_a_recent_stretch_of_a_long_history():
+    history = np.arange(1000.0)
+    ax = plot_forecast(history, Y_PRED)
+    np.testing.assert_array_equal(ax.lines[0].get_xdata(), np.arange(976, 1000))
+    np.testing.assert_array_equal(ax.lines[1].get_xdata(), [1000, 1001, 1002])
+    forecast = np.zeros(100)
+    shown = plot_forecast(history, forecast).lines[0].get_xdata()
+    assert len(shown) == 400 and shown[-1] == 999
+    assert len(plot_forecast(history, Y_PRED, n_history=10).lines[0].get_xdata()) == 10
+    assert (
+        len(plot_forecast(history, Y_PRED, n_history="all").lines[0].get_xdata())
+        == 1000
+    )
+    with pytest.raises(ValueError, match="n_history must be"):
+        plot_forecast(history, Y_PRED, n_history=0)
+
+
+def test_plot_forecast_error_fixes_work():
+    with pytest.raises(ValueError, match=r"forecast\[:, 0\]"):
+        plot_forecast(HISTORY, np.c_[Y_PRED, Y_PRED])
+    plot_forecast(HISTORY, np.c_[Y_PRED, Y_PRED][:, 0])
+    frame = pd.DataFrame({"y": HISTORY, "other": -HISTORY})
+    with pytest.raises(ValueError, match=r"history\['y'\]"):
+        plot_forecast(frame, Y_PRED)
+    plot_forecast(frame["y"], Y_PRED)

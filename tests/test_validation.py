@@ -5,12 +5,16 @@ fitted estimator whose new fit fails keeps predicting as before.
 docs/bad_input.rst lists the same table for users.
 """
 
+import re
+
 import numpy as np
+import pandas as pd
 import pytest
 from numpy.testing import assert_array_equal
 from sklearn.exceptions import NotFittedError
 
 import skrnn._base
+import skrnn._forecasting
 from skrnn import (
     LSTMForecaster,
     SequenceReshaper,
@@ -23,6 +27,18 @@ SMALL = {"units": 2, "epochs": 1, "jit_compile": False, "random_state": 0}
 
 def strings(a):
     return np.full(np.shape(a), "a")
+
+
+def numeric_strings(a):
+    """``a`` as text that reads as numbers: "0.5" and the like."""
+    return np.asarray(a).astype(str)
+
+
+def objects(a):
+    """``a`` as an object array of numbers, one of them written as text."""
+    a = np.asarray(a).astype(object)
+    a.flat[3] = str(a.flat[3])
+    return a
 
 
 def with_inf(a):
@@ -77,6 +93,27 @@ FIT_CASES = [
         ValueError,
         "y must hold numbers",
         id="strings y",
+    ),
+    pytest.param(
+        {},
+        lambda X, y: (numeric_strings(X), y),
+        ValueError,
+        "X must hold numbers, but it holds text such as '",
+        id="numeric strings X",
+    ),
+    pytest.param(
+        {},
+        lambda X, y: (X, numeric_strings(y)),
+        ValueError,
+        "y must hold numbers, but it holds text",
+        id="numeric strings y",
+    ),
+    pytest.param(
+        {},
+        lambda X, y: (objects(X), y),
+        ValueError,
+        "X must hold numbers, but it holds text",
+        id="object X with a string",
     ),
     pytest.param(
         {},
@@ -176,6 +213,20 @@ FIT_CASES = [
         "'maee' is not a Keras metric",
         id="metric name",
     ),
+    pytest.param(
+        {"bounds": (1, 0)},
+        None,
+        ValueError,
+        r"bounds must be None or a pair \(low, high\)",
+        id="bounds=(1, 0)",
+    ),
+    pytest.param(
+        {"bounds": (0,)},
+        None,
+        ValueError,
+        "bounds=.0, None. for a series",
+        id="bounds=(0,)",
+    ),
 ]
 
 
@@ -220,6 +271,7 @@ def test_bad_fit_input_is_refused_before_building_a_model(
         copy.fit(X, y)
     assert vars(copy).keys() == state.keys()
     assert all(vars(copy)[k] is v for k, v in state.items())
+    vars(copy).update({k: v for k, v in vars(model).items() if k in params})
     assert_array_equal(copy.predict(sine_windows[0]), expected)
 
 
@@ -267,6 +319,15 @@ PREDICT_CASES = [
         "X must hold numbers",
         id="strings",
     ),
+    pytest.param(
+        numeric_strings,
+        ValueError,
+        "X must hold numbers, but it holds text",
+        id="numeric strings",
+    ),
+    pytest.param(
+        objects, ValueError, "X must hold numbers, but it holds text", id="objects"
+    ),
 ]
 
 
@@ -297,6 +358,11 @@ def test_predict_and_score_before_fit(sine_windows):
             lambda model, X, y: model.score(X, y, sample_weight=np.ones(3)),
             "sample_weight",
             id="sample_weight length",
+        ),
+        pytest.param(
+            lambda model, X, y: model.score(X, numeric_strings(y)),
+            "y must hold numbers, but it holds text",
+            id="numeric strings y",
         ),
     ],
 )
@@ -343,6 +409,12 @@ SERIES = np.sin(np.arange(10.0))
             ValueError,
             "series must hold numbers",
             id="strings",
+        ),
+        pytest.param(
+            lambda: make_windows(objects(SERIES), window=2),
+            ValueError,
+            "series must hold numbers, but it holds text",
+            id="objects",
         ),
         pytest.param(
             lambda: make_windows(with_inf(SERIES), window=2),
@@ -513,6 +585,36 @@ FORECAST_CASES = [
         "history must hold numbers",
         id="strings",
     ),
+    pytest.param(
+        lambda s: (pd.Series(s, index=np.r_[0, np.arange(len(s) - 1)]), 3),
+        {},
+        "history's index repeats the time 0",
+        id="a repeated time",
+    ),
+    pytest.param(
+        lambda s: (pd.Series(s, index=np.arange(len(s)) ** 2 / 2), 3),
+        {},
+        "history's index is not evenly spaced",
+        id="unevenly spaced index",
+    ),
+    pytest.param(
+        lambda s: (s[:40], 30),
+        {"coverage": 0.9},
+        "history is too short to calibrate a 90% interval 30 step",
+        id="too short for intervals",
+    ),
+    pytest.param(
+        lambda s: (numeric_strings(s), 3),
+        {},
+        "history must hold numbers, but it holds text",
+        id="numeric strings",
+    ),
+    pytest.param(
+        lambda s: (objects(s), 3),
+        {},
+        "history must hold numbers, but it holds text",
+        id="objects",
+    ),
 ]
 
 
@@ -522,6 +624,29 @@ def test_bad_forecast_input(bad_args, kwargs, match, fitted, sine):
     model, _ = fitted
     with pytest.raises(ValueError, match=match):
         model.forecast(*bad_args(sine), **kwargs)
+
+
+@needs["forecast"]
+def test_forecast_refuses_a_model_whose_targets_are_not_every_column(sine, monkeypatch):
+    frame = pd.DataFrame({"a": sine[:60], "b": -sine[:60]})
+    X, y = make_windows(frame, window=5, horizon=2, target="a")
+    model = LSTMForecaster(**SMALL).fit(X, y)
+
+    def no_backend(*args, **kwargs):
+        pytest.fail("forecast reached the backend before refusing")
+
+    monkeypatch.setattr(skrnn._forecasting, "make_rollout_function", no_backend)
+    with pytest.raises(ValueError, match=r"column\(s\) \['b'\] would not be"):
+        model.forecast(frame, 3)
+
+
+def test_bad_metric_input():
+    from skrnn.metrics import get_scorer, mean_absolute_error
+
+    with pytest.raises(ValueError, match="'accuracy' is not a NaN-skipping"):
+        get_scorer("accuracy")
+    with pytest.raises(ValueError, match="None of the 2 rows has both"):
+        mean_absolute_error([np.nan, 1.0], [1.0, np.nan])
 
 
 @needs["forecast"]
@@ -578,3 +703,61 @@ def test_bad_find_learning_rate_input(
         copy.find_learning_rate(X, y, **kwargs)
     assert copy.model_ is model.model_
     assert_array_equal(copy.predict(sine_windows[0]), expected)
+
+
+def suggested(pattern, error):
+    """The value an error message suggests, found by ``pattern``."""
+    return re.search(pattern, str(error.value)).group(1)
+
+
+def test_the_fixes_error_messages_suggest_work(fitted, sine):
+    model, _ = fitted
+    frame = pd.DataFrame({"a": sine, "b": -sine, "label": "x"})
+    with pytest.raises(ValueError, match="DataFrame.select_dtypes"):
+        make_windows(frame, window=3)
+    numbers = frame.select_dtypes("number")
+    with pytest.raises(ValueError, match="pass target= the column"):
+        make_windows(numbers, window=3)
+    assert make_windows(numbers, window=3, target=list(numbers.columns))[1].shape[
+        1:
+    ] == (2,)
+
+    dated = pd.Series(sine, index=pd.date_range("2024-01-01", periods=len(sine)))
+    gap = dated.drop(dated.index[5])
+    with pytest.raises(ValueError, match=r"history.asfreq\('D'\)"):
+        model.forecast(gap, 2)
+    assert len(model.forecast(gap.asfreq("D"), 2)) == 2
+    holed = dated.copy()
+    holed.iloc[-3] = np.nan
+    with pytest.raises(ValueError, match=r"history.interpolate\(\)"):
+        model.forecast(holed, 2)
+    assert len(model.forecast(holed.interpolate(), 2)) == 2
+
+    X = sine[:40].reshape(2, 20, 1)
+    with pytest.raises(ValueError, match="lower the coverage") as error:
+        model.predict_interval(X, coverage=0.99)
+    coverage = float(suggested(r"coverage=([\d.]+) works", error))
+    assert model.predict_interval(X, coverage=coverage).shape == (2, 2)
+
+    with pytest.raises(ValueError, match="Use a shorter window or horizon"):
+        make_windows(SERIES, window=10)
+    assert make_windows(SERIES, window=9)[0].shape == (1, 9, 1)
+
+    X, y = np.zeros((60, 5, 2)), sine[:60]
+    with pytest.raises(ValueError, match="Use normalize='global'"):
+        LSTMForecaster(**SMALL, normalize="last").fit(X, y)
+    assert LSTMForecaster(**SMALL, normalize="global").fit(X, y).n_iter_ == 1
+
+    with pytest.raises(ValueError, match=r"series.reshape\(-1, 1\)"):
+        SlidingWindowTransformer(2).fit(SERIES)
+    SlidingWindowTransformer(2).fit(SERIES.reshape(-1, 1))
+    with pytest.raises(ValueError, match=r"lags.reshape\(1, -1\)"):
+        SequenceReshaper().fit(SERIES)
+    SequenceReshaper().fit(SERIES.reshape(1, -1))
+    with pytest.raises(ValueError, match="Set n_features to the number"):
+        SequenceReshaper(n_features=3).fit(np.zeros((2, 4)))
+    assert SequenceReshaper(n_features=2).fit_transform(np.zeros((2, 4))).shape == (
+        2,
+        2,
+        2,
+    )

@@ -1,11 +1,16 @@
 """forecast, predict_interval and find_learning_rate: the analyst's workflow."""
 
+import copy
+import re
+
 import keras
 import numpy as np
 import pandas as pd
 import pytest
-from numpy.testing import assert_allclose
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.base import clone
 
+import skrnn._forecasting
 from skrnn import (
     GRUForecaster,
     LearningRateFinder,
@@ -13,6 +18,7 @@ from skrnn import (
     RNNForecaster,
     make_windows,
 )
+from skrnn._trainers import TRAINERS
 
 PERIOD = 25
 SINE = np.sin(2 * np.pi * np.arange(600) / PERIOD)
@@ -80,6 +86,50 @@ def test_forecast_loop_of_a_batch_matches_each_window_alone(sine_model):
         # ... and each row continues the sine from its window's end.
         future = SINE[start + PERIOD : start + PERIOD + 5]
         assert_allclose(together[i, :, 0], future, atol=0.05)
+
+
+@pytest.mark.skipif(
+    keras.backend.backend() != "tensorflow", reason="TensorFlow's compiled loop"
+)
+def test_forecast_loop_is_compiled_in_fit_once_for_every_size(sine_model):
+    """fit traces the loop; no steps count or batch of origins traces again."""
+    from skrnn._inference import LOOPS, ROLLOUT_BATCH, ROLLOUT_ITERATIONS
+
+    key = (sine_model._loop_key([0]), 1)
+    loops = LOOPS.get(key, lambda: pytest.fail("fit did not compile the loop"))
+    long = sine_model.forecast(SINE[:500], ROLLOUT_ITERATIONS + 88)
+    # A call chained after the first ROLLOUT_ITERATIONS goes on from its end.
+    assert_allclose(long[:3], sine_model.forecast(SINE[:500], 3), atol=1e-6)
+    assert np.abs(long[:100] - SINE[500:600]).mean() < 0.05
+    # Calibration origins run in slices of ROLLOUT_BATCH: more than one here.
+    _, interval = sine_model.forecast(SINE[:500], 2 * ROLLOUT_BATCH, coverage=0.8)
+    assert np.all(interval[:, 0] < interval[:, 1])
+    assert loops._xla.experimental_get_tracing_count() == 1
+
+
+@pytest.mark.skipif(
+    keras.backend.backend() != "tensorflow", reason="TensorFlow's compiled loop"
+)
+def test_models_of_one_architecture_share_the_loop_not_the_weights():
+    from skrnn._inference import LOOPS
+
+    X, y = make_windows(SINE[:200], window=10)
+    models, loops = [], []
+    for seed in (0, 1):
+        models.append(RNNForecaster(units=4, epochs=1, random_state=seed).fit(X, y))
+        key = (models[-1]._loop_key([0]), 1)
+        loops.append(LOOPS.get(key, lambda: pytest.fail("fit compiled no loop")))
+    assert loops[0] is loops[1]
+    for model in models:
+        forecast = model.forecast(SINE[:200], 4)
+        window = list(SINE[190:200])
+        for value in forecast:
+            step = model.predict(np.array(window[-10:])[np.newaxis, :, np.newaxis])
+            assert value == pytest.approx(step[0], abs=1e-5)
+            window.append(step[0])
+    assert not np.allclose(
+        models[0].forecast(SINE[:200], 4), models[1].forecast(SINE[:200], 4)
+    )
 
 
 def test_forecast_of_pandas_continues_the_dates(sine_model):
@@ -168,12 +218,140 @@ def test_multivariate_forecast(noisy):
     assert model.forecast(series, 4).shape == (4, 2)
 
 
-def test_forecast_refuses_models_that_cannot_recurse(noisy):
-    series = np.column_stack([noisy[:300], noisy[:300] ** 2])
-    X, y = make_windows(series, window=10, target=0)
-    model = RNNForecaster(units=4, epochs=1, random_state=0).fit(X, y)
-    with pytest.raises(ValueError, match="every one of the 2 input features"):
-        model.forecast(series, 3)
+@pytest.fixture(scope="module")
+def two_columns():
+    t = np.arange(300)
+    return pd.DataFrame({"s": np.sin(t / 10), "c": 100 + np.cos(t / 10)})
+
+
+TINY = {"units": 4, "epochs": 2, "jit_compile": False, "random_state": 0}
+
+
+@pytest.fixture(scope="module")
+def reversed_model(two_columns):
+    """Targets of both columns, in the other order, relative to the last value."""
+    X, y = make_windows(two_columns, window=10, target=["c", "s"])
+    return RNNForecaster(normalize="last", **TINY).fit(X, y)
+
+
+def test_forecast_feeds_targets_in_another_order_back_into_their_columns(
+    reversed_model, two_columns
+):
+    forecast = reversed_model.forecast(two_columns, 4)
+    assert list(forecast.columns) == ["s", "c"]
+    # One prediction at a time, each output put back into its own column.
+    window = two_columns.to_numpy()[-10:]
+    for step in range(4):
+        c, s = reversed_model.predict(window[np.newaxis])[0]
+        assert_allclose(forecast.iloc[step], [s, c], rtol=1e-5)
+        window = np.vstack([window[1:], [s, c]])
+    assert_array_equal(reversed_model.target_features_, [1, 0])
+    # normalize="last" adds each output its own column's last value back.
+    X, _ = make_windows(two_columns, window=10, target=["c", "s"])
+    shifted = reversed_model.predict(X[:5] + [10.0, -1000.0])
+    assert_allclose(shifted, reversed_model.predict(X[:5]) + [-1000.0, 10.0], atol=1e-2)
+
+
+def test_targets_in_another_order_train_on_a_trainer_of_their_own(
+    reversed_model, two_columns
+):
+    X, y = make_windows(two_columns, window=10, target=["s", "c"])
+    in_order = clone(reversed_model).set_params(epochs=1)
+    after_reversed = in_order.fit(X, y).predict(X)  # may reuse a pooled trainer
+    TRAINERS.clear()
+    assert_array_equal(in_order.fit(X, y).predict(X), after_reversed)
+
+
+def test_forecast_refuses_partial_targets_and_names_a_fix_that_works(
+    two_columns, monkeypatch
+):
+    X, y = make_windows(two_columns, window=10, horizon=2, target="s")
+    model = RNNForecaster(**TINY).fit(X, y)
+    assert_array_equal(model.target_features_, [0])
+
+    def no_backend(*args, **kwargs):
+        pytest.fail("forecast reached the backend before refusing")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(skrnn._forecasting, "make_rollout_function", no_backend)
+        with pytest.raises(ValueError, match=r"\['c'\] would not be forecast") as e:
+            model.forecast(two_columns, 3)
+        with pytest.raises(ValueError, match=r"\[1\] would not be forecast"):
+            model.forecast(two_columns.to_numpy(), 3)
+    assert "target=list(series.columns)" in str(e.value)
+    X, y = make_windows(
+        two_columns, window=10, horizon=2, target=list(two_columns.columns)
+    )
+    forecast = model.fit(X, y).forecast(two_columns, 3)
+    assert list(forecast.columns) == ["s", "c"] and forecast.shape == (3, 2)
+    # The first chunk is the model's prediction (2 steps x 2 columns).
+    last_window = two_columns.to_numpy()[np.newaxis, -10:]
+    assert_allclose(forecast.iloc[:2], model.predict(last_window)[0], rtol=1e-5)
+
+
+def test_forecast_sorts_a_history_out_of_time_order_and_says_so(sine_model):
+    history = pd.Series(
+        SINE[:500], index=pd.date_range("2024-01-01", periods=500, name="day")
+    )
+    expected = sine_model.forecast(history, 2)
+    assert list(expected.index.strftime("%m-%d")) == ["05-15", "05-16"]
+    for unsorted in (history[::-1], history.sample(frac=1, random_state=0)):
+        with pytest.warns(UserWarning, match=r"sorted oldest first .*sort_index"):
+            forecast = sine_model.forecast(unsorted, 2)
+        pd.testing.assert_series_equal(forecast, expected)
+    repeated = pd.concat([history, history.iloc[-1:]])
+    with pytest.raises(ValueError, match="repeats the time 2025-05-14") as error:
+        sine_model.forecast(repeated, 2)
+    assert "history[~history.index.duplicated()]" in str(error.value)
+    fixed = repeated[~repeated.index.duplicated()]
+    pd.testing.assert_series_equal(sine_model.forecast(fixed, 2), expected)
+
+
+def test_forecast_continues_an_evenly_spaced_float_index(sine_model):
+    history = pd.Series(SINE[:500], index=np.arange(500) / 2)
+    forecast = sine_model.forecast(history, 3)
+    assert list(forecast.index) == [250.0, 250.5, 251.0]
+    assert_allclose(forecast.to_numpy(), sine_model.forecast(SINE[:500], 3))
+    uneven = history.set_axis(np.r_[np.arange(499) / 2, 300.0])
+    with pytest.raises(ValueError, match="not evenly spaced") as error:
+        sine_model.forecast(uneven, 3)
+    assert "history.reset_index(drop=True)" in str(error.value)
+    fixed = sine_model.forecast(uneven.reset_index(drop=True), 3)
+    assert list(fixed.index) == [500, 501, 502]
+
+
+def test_bounds_clip_predictions_intervals_and_the_values_fed_back(sine_model):
+    bounded = copy.copy(sine_model).set_params(bounds=(-0.5, None))
+    X, _ = make_windows(SINE[:500], window=PERIOD)
+    y_pred = sine_model.predict(X)
+    assert_allclose(bounded.predict(X), np.maximum(y_pred, -0.5))
+    # The interval is centred on the clipped prediction, then clipped too.
+    shift = (np.maximum(y_pred, -0.5) - y_pred)[:, np.newaxis]
+    expected = np.maximum(sine_model.predict_interval(X) + shift, -0.5)
+    assert_allclose(bounded.predict_interval(X), expected)
+    y_pred, y_interval = bounded.forecast(SINE[:500], 20, coverage=0.9)
+    assert y_pred.min() == pytest.approx(-0.5) and y_interval.min() >= -0.5
+    # Each clipped forecast, not the raw output, becomes the next input.
+    window = list(SINE[500 - PERIOD : 500])
+    for value in y_pred:
+        step = max(
+            sine_model.predict(np.array(window[-PERIOD:])[None, :, None])[0], -0.5
+        )
+        assert value == pytest.approx(step, abs=1e-5)
+        window.append(step)
+
+
+def test_too_short_a_history_for_intervals_names_fixes_that_work(sine_model):
+    with pytest.raises(ValueError, match="too short to calibrate") as error:
+        sine_model.forecast(SINE[:40], 8, coverage=0.9)
+    message = str(error.value)
+    length = int(re.search(r"at least (\d+) values", message).group(1))
+    steps = int(re.search(r"steps=(\d+)", message).group(1))
+    coverage = float(re.search(r"coverage=([\d.]+)\)", message).group(1))
+    assert (length, steps, coverage) == (41, 7, 0.88)
+    assert sine_model.forecast(SINE[:length], 8, coverage=0.9)[1].shape == (8, 2)
+    assert sine_model.forecast(SINE[:40], steps, coverage=0.9)[1].shape == (7, 2)
+    assert sine_model.forecast(SINE[:40], 8, coverage=coverage)[1].shape == (8, 2)
 
 
 @pytest.mark.parametrize(
@@ -185,7 +363,7 @@ def test_forecast_refuses_models_that_cannot_recurse(noisy):
         (SINE[:500], 5, 1.5, "coverage must be a float strictly between 0 and 1"),
         (np.append(SINE[:500], np.nan), 5, None, "contain NaN"),
         (np.column_stack([SINE, SINE]), 5, None, "2 feature"),
-        (SINE[:40], 30, 0.9, "calibration"),
+        (SINE[:40], 30, 0.9, "too short to calibrate a 90% interval"),
     ],
 )
 def test_forecast_bad_input(sine_model, history, steps, coverage, match):
