@@ -21,6 +21,12 @@ purpose (64 MiB of windows), so both take the same code path.
   ``make_synthetic_series`` returns) and of a float64 one;
 - hand-written Keras: the same model fitted on a float32 copy of the
   windows, as Keras needs arrays or a dataset.
+
+The panel case: 10,000 series of 1,000 float32 values (40 MB), cut into
+windows of 64 by ``make_windows`` (9.36 million windows: 2.4 GB as a
+float32 array) and fitted for one epoch by the same ``RNNForecaster``.
+Its growth is the peak over the RSS before ``make_windows``, so it counts
+the windowing too; the goal is less than 1 GB.
 """
 
 import argparse
@@ -100,6 +106,61 @@ def fit_once(variant, n_steps, n_windows):
     }
 
 
+PANEL_SERIES = 10_000
+PANEL_LENGTH = 1_000
+
+
+def fit_panel_once(n_series, length):
+    """Window and fit a panel in this process; return its memory figures."""
+    from skrnn import RNNForecaster, make_windows
+
+    rng = np.random.RandomState(0)
+    t = np.arange(length)
+    panel = [
+        (
+            rng.uniform(1, 100) * np.sin(t / rng.uniform(2, 20)) + rng.randn(length)
+        ).astype("float32")
+        for _ in range(n_series)
+    ]
+    rss_before = _rss_bytes()
+    start = time.perf_counter()
+    X, y = make_windows(panel, window=WINDOW)
+    window_s = time.perf_counter() - start
+    RNNForecaster(
+        units=8,
+        epochs=1,
+        batch_size=BATCH_SIZE,
+        validation_fraction=0,
+        early_stopping=False,
+        jit_compile=True,
+        random_state=0,
+    ).fit(X, y)
+    return {
+        "variant": f"skrnn, panel of {n_series:,} series x {length:,} (float32)",
+        "n_series": n_series,
+        "series_steps": length,
+        "series_bytes": n_series * length * 4,
+        "window": WINDOW,
+        "n_windows": len(X),
+        "copy_bytes": len(X) * WINDOW * 4,
+        "window_s": window_s,
+        "fit_s": time.perf_counter() - start - window_s,
+        "peak_growth_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        - rss_before,
+    }
+
+
+def _panel_in_subprocess(n_series, length):
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "rows.json")
+        command = [sys.executable, "-m", "benchmarks.memory", "--panel"]
+        command += ["--n-series", str(n_series), "--length", str(length)]
+        command += ["--out", out]
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        with open(out) as file:
+            return json.load(file)
+
+
 def _in_subprocess(variant, n_steps, n_windows):
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "rows.json")
@@ -156,23 +217,32 @@ def measure(quick):
                 "rounds": rounds,
             }
         )
+    n_series = 500 if quick else PANEL_SERIES
+    progress(f"panel: {n_series} series of {PANEL_LENGTH}, windows of {WINDOW}")
+    rows.append(_panel_in_subprocess(n_series, PANEL_LENGTH))
     return rows
 
 
 def _worker():
     parser = argparse.ArgumentParser(description="Fit once and report memory.")
-    parser.add_argument("--variant", choices=VARIANTS, required=True)
-    parser.add_argument("--n-steps", type=int, required=True)
-    parser.add_argument("--n-windows", type=int, required=True)
+    parser.add_argument("--variant", choices=VARIANTS)
+    parser.add_argument("--panel", action="store_true")
+    parser.add_argument("--n-steps", type=int)
+    parser.add_argument("--n-windows", type=int)
+    parser.add_argument("--n-series", type=int)
+    parser.add_argument("--length", type=int)
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
-    row = fit_once(args.variant, args.n_steps, args.n_windows)
+    if args.panel:
+        row = fit_panel_once(args.n_series, args.length)
+    else:
+        row = fit_once(args.variant, args.n_steps, args.n_windows)
     with open(args.out, "w") as file:
         json.dump(row, file)
 
 
 if __name__ == "__main__":
-    if "--variant" in sys.argv:
+    if "--variant" in sys.argv or "--panel" in sys.argv:
         _worker()
     else:
         main(measure, __doc__.splitlines()[0])

@@ -9,6 +9,8 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+from benchmarks._mcomp import GOAL_SUBSETS, SUBSETS, format_details
+
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "benchmarks.rst"
 CHART = ROOT / "docs" / "_static" / "benchmarks.png"
@@ -25,8 +27,15 @@ GOALS = {
     "rnn_mae": 4.6,
     "fit_seconds": 60.0,
     "forecast_speedup": 100.0,
+    "first_forecast_seconds": 0.25,
+    "short_fit_speedup": 2.5,
+    "long_fit_epoch_speedup": 3.0,
     "memory_fraction": 0.25,
+    "panel_memory_bytes": 2**30,
+    "mcomp_seconds": 180.0,
 }
+# Row order in the M-competition tables.
+MCOMP_KINDS = ("skrnn", "entrant", "statsforecast", "baseline")
 
 
 def _backend(name):
@@ -38,6 +47,15 @@ def _find(rows, **fields):
         if all(row.get(key) == value for key, value in fields.items()):
             return row
     return None
+
+
+def _epoch_rows(results):
+    """The per-epoch benchmark's rows, without its short fits."""
+    return [row for row in results.get("epoch") or [] if "table" not in row]
+
+
+def _short_rows(results):
+    return [row for row in results.get("epoch") or [] if "table" in row]
 
 
 def _mib(n_bytes):
@@ -62,7 +80,7 @@ def _outside(row):
 
 
 def epoch_tables(results):
-    rows = results.get("epoch") or []
+    rows = _epoch_rows(results)
     order = [
         (COURSE, "tensorflow"),
         (HAND, "tensorflow"),
@@ -135,6 +153,94 @@ def epoch_tables(results):
             overhead,
         ),
     ]
+
+
+def _course_short(rows, stack):
+    """The course's 6-epoch fit of ``stack`` (TensorFlow), or None."""
+    return _find(rows, stack=stack, variant=COURSE, backend="tensorflow")
+
+
+def short_fit_table(results):
+    rows = _short_rows(results)
+    lines = []
+    for row in sorted(
+        rows, key=lambda r: (r["stack"], r["backend"] != "tensorflow", r["epochs"])
+    ):
+        course = _course_short(rows, row["stack"])
+        whole = (
+            f"{course['fit_s'] / row['fit_s']:.1f}x"
+            if course and row["epochs"] == course["epochs"]
+            else "-"
+        )
+        epoch = (
+            f"{course['median_epoch_s'] / row['median_epoch_s']:.1f}x"
+            if course
+            else "-"
+        )
+        lines.append(
+            [
+                row["stack"],
+                _backend(row["backend"]),
+                row["variant"],
+                str(row["epochs"]),
+                "XLA" if row["jit_compile"] else "no XLA",
+                f"{row['fit_s']:.1f} ("
+                + ", ".join(f"{s:.1f}" for s in row["fit_s_of_rounds"])
+                + ")",
+                f"{row['first_epoch_s']:.1f}",
+                f"{row['outside_epochs_s']:.1f}",
+                f"{row['median_epoch_s'] * 1000:.0f}",
+                whole,
+                epoch,
+            ]
+        )
+    return (
+        "Short fits of the course's stacks, each the first of its kind",
+        [
+            "stack",
+            "backend",
+            "code",
+            "epochs",
+            "compile",
+            "fit (s) (rounds)",
+            "first epoch (s)",
+            "fit outside the later epochs (s)",
+            "median epoch (ms)",
+            "whole fit vs the course's",
+            "median epoch vs the course's",
+        ],
+        lines,
+    )
+
+
+def first_forecast_table(results):
+    lines = [
+        [
+            f"{row['model']}(40, 40)",
+            _backend(row["backend"]),
+            f"{row['fit_s']:.1f}",
+            f"{row['skrnn_forecast_first_call_s'] * 1000:.0f} / "
+            f"{row['skrnn_forecast_s'] * 1000:.0f}",
+            f"{row['skrnn_long_first_call_s'] * 1000:.0f} / "
+            f"{row['skrnn_long_s'] * 1000:.0f}",
+            f"{row['skrnn_coverage_first_call_s'] * 1000:.0f} / "
+            f"{row['skrnn_coverage_s'] * 1000:.0f} ({row['coverage_origins']})",
+        ]
+        for row in results.get("forecast") or []
+        if "skrnn_long_s" in row
+    ]
+    return (
+        "First forecast after fit",
+        [
+            "model",
+            "backend",
+            "fit (s)",
+            "365 steps: first / later (ms)",
+            "1000 steps: first / later (ms)",
+            "365 steps with coverage: first / later (ms) (origins)",
+        ],
+        lines,
+    )
 
 
 def _fit_groups(results):
@@ -236,6 +342,7 @@ def memory_table(results):
             f"{row['fit_s']:.1f}",
         ]
         for row in results.get("memory") or []
+        if "n_series" not in row
     ]
     return (
         "Peak memory of one epoch on a long series",
@@ -253,13 +360,113 @@ def memory_table(results):
     )
 
 
+def panel_memory_table(results):
+    lines = [
+        [
+            row["variant"],
+            f"{row['n_windows']:,}",
+            _mib(row["series_bytes"]),
+            _mib(row["copy_bytes"]),
+            _mib(row["peak_growth_bytes"]),
+            f"{row['window_s']:.1f}",
+            f"{row['fit_s']:.1f}",
+        ]
+        for row in results.get("memory") or []
+        if "n_series" in row
+    ]
+    return (
+        "Peak memory of windowing and fitting a panel",
+        [
+            "panel",
+            "windows of 64",
+            "series (MiB)",
+            "float32 windows (MiB)",
+            "peak growth (MiB)",
+            "make_windows (s)",
+            "fit, one epoch (s)",
+        ],
+        lines,
+    )
+
+
+def _mcomp_model(row):
+    """The row's model, with its backend when it is not TensorFlow."""
+    backend = row.get("backend", "tensorflow")
+    return row["model"] + ("" if backend == "tensorflow" else f", {_backend(backend)}")
+
+
+def _mcomp_rows(results):
+    """Rows of both M-competition topics by subset, in table order."""
+    rows = (results.get("mcomp") or []) + (results.get("mcomp-stats") or [])
+    by_subset = {}
+    for name in SUBSETS:
+        subset = [row for row in rows if row["subset"] == name]
+        if subset:
+            by_subset[name] = sorted(
+                subset, key=lambda row: MCOMP_KINDS.index(row["kind"])
+            )
+    return by_subset
+
+
+def mcomp_tables(results):
+    """One table per M-competition subset: sMAPE, MASE and time of each row."""
+    tables = []
+    for name, rows in _mcomp_rows(results).items():
+        first = rows[0]
+        scored = "last h values of each history" if first["validation"] else "test"
+        tables.append(
+            (
+                f"{name}: {first['n_series']} series, h = {first['h']}, "
+                f"m = {first['m']}, scored on the {scored} values",
+                ["model", "sMAPE", "MASE", "fit + forecast (s)", "details"],
+                [
+                    [
+                        _mcomp_model(row),
+                        f"{row['smape']:.2f}",
+                        f"{row['mase']:.2f}",
+                        "-" if row["seconds"] is None else f"{row['seconds']:.1f}",
+                        format_details(row["details"]) or "-",
+                    ]
+                    for row in rows
+                ],
+            )
+        )
+    return tables
+
+
 # ------------------------------------------------------------------- goals
+
+
+def mcomp_goals(results):
+    """skrnn's rows against Theta's sMAPE and 3 minutes, on the goal subsets."""
+    lines = []
+    by_subset = _mcomp_rows(results)
+    limit = GOALS["mcomp_seconds"]
+    for name, reference in GOAL_SUBSETS.items():
+        rows = by_subset.get(name, [])
+        theta = _find(rows, model=reference)
+        for row in rows:
+            if row["kind"] != "skrnn" or row["validation"]:
+                continue
+            target = f"{theta['smape']:.2f}" if theta else f"? (no {reference} row)"
+            lines.append(
+                [
+                    f"{name}: {_mcomp_model(row)} beats {reference} in under "
+                    f"{limit / 60:g} minutes",
+                    f"sMAPE < {target}, < {limit:g} s",
+                    f"{row['smape']:.2f}, {row['seconds']:.0f} s",
+                    None
+                    if theta is None
+                    else row["smape"] < theta["smape"] and row["seconds"] < limit,
+                ]
+            )
+    return lines
 
 
 def goals(results):
     """``[goal, target, measured, met]`` rows; ``met`` is None if not measured."""
     lines = []
-    epoch = results.get("epoch") or []
+    epoch = _epoch_rows(results)
     for cell in dict.fromkeys(row["cell"] for row in epoch):
         course = _find(epoch, cell=cell, variant=COURSE, backend="tensorflow")
         for backend, key in (("tensorflow", "tf_speedup"), ("jax", "jax_speedup")):
@@ -332,7 +539,71 @@ def goals(results):
                 speedup >= GOALS["forecast_speedup"],
             ]
         )
+    for row in forecasts:
+        if "skrnn_long_s" not in row:
+            continue
+        backend = _backend(row["backend"])
+        where = f"{row['model']}: first forecast after fit on {backend}"
+        slowest = max(
+            row["skrnn_forecast_first_call_s"], row["skrnn_long_first_call_s"]
+        )
+        lines.append(
+            [
+                f"{where}, 365 and 1000 steps",
+                f"<= {GOALS['first_forecast_seconds']:g} s",
+                f"{slowest:.3f} s",
+                slowest <= GOALS["first_forecast_seconds"],
+            ]
+        )
+        extra = row["skrnn_coverage_first_call_s"] - row["skrnn_coverage_s"]
+        lines.append(
+            [
+                f"{where}, with coverage ({row['coverage_origins']} origins): "
+                "time over a later call",
+                f"<= {GOALS['first_forecast_seconds']:g} s",
+                f"{extra:.3f} s",
+                extra <= GOALS["first_forecast_seconds"],
+            ]
+        )
+    short = _short_rows(results)
+    for row in short:
+        course = _course_short(short, row["stack"])
+        if row["variant"] != "skrnn" or course is None:
+            continue
+        backend = _backend(row["backend"])
+        where = f"{row['stack']}: {row['epochs']}-epoch fit on {backend}"
+        if row["epochs"] == course["epochs"]:
+            ratio = course["fit_s"] / row["fit_s"]
+            lines.append(
+                [
+                    f"{where}, whole fit vs the course's code",
+                    f">= {GOALS['short_fit_speedup']:g}x",
+                    f"{ratio:.1f}x",
+                    ratio >= GOALS["short_fit_speedup"],
+                ]
+            )
+        else:
+            ratio = course["median_epoch_s"] / row["median_epoch_s"]
+            lines.append(
+                [
+                    f"{where}, median epoch vs the course's",
+                    f">= {GOALS['long_fit_epoch_speedup']:g}x",
+                    f"{ratio:.1f}x",
+                    ratio >= GOALS["long_fit_epoch_speedup"],
+                ]
+            )
     for row in results.get("memory") or []:
+        if "n_series" in row:
+            growth = row["peak_growth_bytes"]
+            lines.append(
+                [
+                    f"{row['variant']}: peak memory growth, windowing and fit",
+                    f"< {GOALS['panel_memory_bytes'] / 2**30:g} GiB",
+                    f"{_mib(growth)} MiB",
+                    growth < GOALS["panel_memory_bytes"],
+                ]
+            )
+            continue
         if not row["variant"].startswith("skrnn"):
             continue
         fraction = row["peak_growth_bytes"] / row["copy_growth_bytes"]
@@ -344,7 +615,7 @@ def goals(results):
                 fraction <= GOALS["memory_fraction"],
             ]
         )
-    return lines
+    return lines + mcomp_goals(results)
 
 
 def _met(met):
@@ -352,8 +623,14 @@ def _met(met):
 
 
 def all_tables(results):
-    tables = [*epoch_tables(results), fit_table(results)]
-    tables += [forecast_table(results), memory_table(results)]
+    tables = [*epoch_tables(results), short_fit_table(results), fit_table(results)]
+    tables += [
+        forecast_table(results),
+        first_forecast_table(results),
+        memory_table(results),
+        panel_memory_table(results),
+    ]
+    tables += mcomp_tables(results)
     goal_rows = [[*row[:3], _met(row[3])] for row in goals(results)]
     tables.append(("Goals", ["goal", "target", "measured", "met"], goal_rows))
     return [table for table in tables if table[2]]
@@ -390,7 +667,7 @@ def write_chart(results, path=CHART):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    rows = results.get("epoch") or []
+    rows = _epoch_rows(results)
     cells = list(dict.fromkeys(row["cell"] for row in rows))
     variants = [
         (COURSE, "tensorflow", "#9e9e9e"),
@@ -443,6 +720,43 @@ def write_chart(results, path=CHART):
 
 # -------------------------------------------------------------------- docs
 
+MCOMP_TEXT = (
+    "The yearly, quarterly and monthly series of the M1 competition (1982) "
+    "and the yearly, quarterly and other series of M3 (2000), as packaged "
+    "in the Mcomp R package 2.8 (GPL-3; read from ``../shared/data`` beside "
+    "the repository or the folder ``SKRNN_MCOMP_DATA`` names, never shipped "
+    "with skrnn; without them these topics are skipped). The protocol is the "
+    "competitions': every model forecasts the ``h`` values after each "
+    "series' history (18 monthly, 8 quarterly and other, 6 yearly) and is "
+    "scored on the held-out values. sMAPE is the mean over series of the "
+    "mean over the horizon of ``200 |y - f| / (|y| + |f|)``; MASE divides "
+    "each series' mean absolute error by the in-sample mean absolute error "
+    "of its seasonal naive forecast (period m: 12 monthly, 4 quarterly, 1 "
+    "yearly and other) and averages over series. Lower is better for both. "
+    "The M3 file holds the original entrants' forecasts: THETA (the theta "
+    "method, which won M3), ForecastPro, Auto-ANN (an automatic neural "
+    "network), NAIVE2 (the naive forecast of the seasonally adjusted "
+    "series), DAMPEN (damped-trend exponential smoothing) and COMB S-H-D "
+    "(the mean of single, Holt and damped exponential smoothing); M1's has "
+    "none, so M1's Theta is statsforecast's. statsforecast's ``AutoETS``, "
+    "``Theta`` (the standard theta method, as THETA) and ``AutoTheta`` (the "
+    "best of four theta variants per series) run on the same histories "
+    "with ``season_length=m``, one series after another in one process, in "
+    "their own virtual environment. The naive forecast repeats the last "
+    "value, the seasonal naive one the last m values. *by hand* is a "
+    "default ``LSTMForecaster()`` or ``GRUForecaster()`` (only "
+    "``random_state=0``) fitted as a new user would: on the windows of "
+    "every series of the subset stacked one series after another (window "
+    "16, 12 or 8, the longest that leaves 90% of the series ``window + h`` "
+    "values; horizon h; shorter series do not train), forecasting each "
+    "series from its last window with ``predict`` (a shorter series' head "
+    "padded with its first value). Its time is fit + forecast of the whole "
+    "subset on TensorFlow; statsforecast's is its whole subset too. Models "
+    "are tuned with ``python -m benchmarks.m_competitions --validation``, "
+    "which forecasts the last h values of each history and never reads the "
+    "test values."
+)
+
 
 def _rst_table(title, headers, rows):
     lines = [f".. list-table:: {title}", "   :header-rows: 1", ""]
@@ -466,6 +780,9 @@ def write_docs(results, doc=DOC, chart=CHART):
     peer = (results.get("peer") or [{}])[0].get("skforecast")
     if peer:
         versions += f"; peer: skforecast {peer} (same Keras and TensorFlow)"
+    stats = (results.get("mcomp-stats") or [{}])[0].get("statsforecast")
+    if stats:
+        versions += f"; statsforecast {stats}"
     tables = {table[0]: table for table in all_tables(results)}
     body = [
         ".. This file is written by `make bench` (benchmarks/report.py): "
@@ -475,9 +792,12 @@ def write_docs(results, doc=DOC, chart=CHART):
         "",
         "``make bench`` measures skrnn side by side with the Keras code the "
         "course teaches, with the same Keras model written by hand, and with "
-        "skforecast's ``ForecasterRnn``, all in one run, and writes this page "
+        "skforecast's ``ForecasterRnn``, and its accuracy on the M1 and M3 "
+        "competitions beside their entrants and statsforecast, all in one "
+        "run, and writes this page "
         "(``benchmarks/run.py``; raw numbers in ``benchmarks/results.json``). "
-        "The data is the course's synthetic series "
+        "Apart from the M-competitions, the data is the course's synthetic "
+        "series "
         "(:func:`skrnn.datasets.make_synthetic_series`): windows of 20 values, "
         "batches of 32, training on the targets before t = 1000 and "
         "validating one step ahead on the 461 after.",
@@ -500,7 +820,8 @@ def write_docs(results, doc=DOC, chart=CHART):
         ),
         _heading("Goals", "-"),
         "",
-        "The targets of the performance issue, against this run.",
+        "The targets of the performance issue and of the M-competition "
+        "benchmark, against this run.",
         "",
         _rst_table(*tables["Goals"]) if "Goals" in tables else "",
         "",
@@ -547,6 +868,47 @@ def write_docs(results, doc=DOC, chart=CHART):
     ):
         if title in tables:
             body += [_rst_table(*tables[title]), ""]
+    short_title = "Short fits of the course's stacks, each the first of its kind"
+    if short_title in tables:
+        body += [
+            _heading("Short fits", "-"),
+            "",
+            "A user's first fits are short: a few epochs to try an idea. "
+            "These fits are timed whole, from building the model to the end "
+            "of ``fit``, tracing and compiling included, each the first of "
+            "its kind in the process (skrnn's pools of compiled models and "
+            "forecast loops are emptied before each). The stacks are the "
+            "course's SimpleRNN(40, 40) and its two Bidirectional LSTM(32) "
+            "layers, on the 980 training windows (batch 32, Huber loss, SGD "
+            "with momentum 0.9): the course's own Keras code "
+            "(``benchmarks/_keras_code.py``) for 6 epochs, and "
+            "``RNNForecaster(units=(40, 40))`` and ``LSTMForecaster(units=(32, "
+            "32), bidirectional=True)`` with ``normalize=None, loss='huber', "
+            "optimizer='sgd', optimizer__momentum=0.9, early_stopping=False, "
+            "validation_fraction=0`` for 6 and 30 epochs, and *hand-written "
+            "Keras*: the stack in plain Keras on numpy windows, compiled as "
+            "skrnn compiles a 6-epoch fit (an epoch per call, XLA on JAX "
+            "only), the floor of Keras's trainer for that fit. Each fit runs "
+            "twice, "
+            "in turn with the others; the table shows the median round and "
+            "lists both. The 30-epoch fits' median epoch is compared with the "
+            "course's median epoch (its epochs after the first take as long "
+            "in a 6-epoch fit as in a longer one). With ``jit_compile='auto'`` "
+            "a 6-epoch fit (186 steps) trains without XLA on TensorFlow, "
+            "whose compilation would take longer than it saves, and a "
+            "30-epoch one with it; JAX always compiles. What bounds a short "
+            "fit is what it pays before its epochs run: the column *fit "
+            "outside the later epochs* (building the model, tracing the "
+            "training step and its gradient, compiling, the first epoch) is "
+            "most of a 6-epoch fit on TensorFlow, for the course's code as "
+            "for skrnn's, and no setting of Keras's trainer removes it. On "
+            "TensorFlow, skrnn's fits also compile the forecast loop in a "
+            "background thread (see the forecast section): on a machine "
+            "whose cores are busy that time shows in the fit.",
+            "",
+            _rst_table(*tables[short_title]),
+            "",
+        ]
     sections = [
         (
             "Fit to convergence and one-step MAE on t >= 1000",
@@ -589,6 +951,25 @@ def write_docs(results, doc=DOC, chart=CHART):
             "``model.predict_on_batch`` and ``est.predict``.",
         ),
         (
+            "First forecast after fit",
+            "First forecast",
+            "A user's script forecasts right after ``fit``, once. Each first "
+            "call here is timed right after a 2-epoch fit (of the "
+            "(40, 40) models, default parameters) with skrnn's compiled "
+            "forecast loops emptied before it, beside the median of later "
+            "calls: a 365-step forecast, a 1000-step one, and a 365-step one "
+            "with ``coverage=0.9``, which also forecasts from the "
+            "calibration origins listed. On TensorFlow ``fit`` compiles the "
+            "forecast loop with XLA in a background thread while the model "
+            "trains: one compilation for batches of 1 and slices of 64 "
+            "windows, whatever the number of steps, so the first call costs "
+            "what later ones do. On JAX the loop compiles on the first "
+            "call of each size. A forecast with ``coverage`` runs the loop "
+            "on hundreds of windows, so even a later call takes a second or "
+            "more: its goal is on what the first call costs beyond a later "
+            "one.",
+        ),
+        (
             "Peak memory of one epoch on a long series",
             "Memory",
             "One epoch of ``RNNForecaster(units=8, batch_size=1024, "
@@ -613,11 +994,28 @@ def write_docs(results, doc=DOC, chart=CHART):
             "more. Both sizes are "
             "above the 64 MiB of windows under which skrnn copies on purpose.",
         ),
+        (
+            "Peak memory of windowing and fitting a panel",
+            "Memory of a panel",
+            "10,000 series of 1,000 float32 values, cut by "
+            "``make_windows(panel, window=64)`` into 9.36 million windows "
+            "(2.4 GB as a float32 array) and fitted for one epoch by the "
+            "``RNNForecaster`` above, in a fresh process: the growth is its "
+            "peak resident set size over the one before ``make_windows``. "
+            "``make_windows`` returns a ``PanelWindows``, which holds the "
+            "series end to end and where each window starts; the fit gathers "
+            "batches from it.",
+        ),
     ]
     for title, heading, text_ in sections:
         if title in tables:
             body += [_heading(heading, "-"), "", text_, "", _rst_table(*tables[title])]
             body.append("")
+    accuracy = mcomp_tables(results)
+    if accuracy:
+        body += [_heading("Accuracy on the M-competitions", "-"), "", MCOMP_TEXT, ""]
+        for table in accuracy:
+            body += [_rst_table(*table), ""]
     if results.get("skipped"):
         body += [_heading("Not measured in this run", "-"), ""]
         for key, reason in results["skipped"].items():
@@ -629,9 +1027,13 @@ def write_docs(results, doc=DOC, chart=CHART):
         "",
         ".. code-block:: sh",
         "",
-        "   make bench                                   # everything, ~10 min",
+        "   make bench                                   # everything, ~25 min",
         "   .venv/bin/python -m benchmarks.run --quick   # the plumbing, fewer epochs",
         "   .venv/bin/python -m benchmarks.run --only epoch,forecast",
+        "   .venv/bin/python -m benchmarks.run --only mcomp,mcomp-stats",
+        "   # tune on the last h values of each history, never on the test values:",
+        "   .venv/bin/python -m benchmarks.m_competitions --validation "
+        '--subsets "M3 yearly"',
         "",
     ]
     doc.write_text("\n".join(body))

@@ -6,9 +6,10 @@ of every topic writes ``benchmarks/results.json`` and regenerates
 ``docs/benchmarks.rst`` and its chart; quick or partial runs write
 ``benchmarks/results-partial.json`` and leave the docs alone.
 
-    python -m benchmarks.run            # everything: about 10 minutes on 2 cores
+    python -m benchmarks.run            # everything: about 25 minutes on 2 cores
     python -m benchmarks.run --quick    # 2-3 epochs, short series: the plumbing
     python -m benchmarks.run --only epoch,forecast
+    python -m benchmarks.run --only mcomp,mcomp-stats   # accuracy on M1 and M3
 """
 
 import argparse
@@ -23,19 +24,25 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import report
+from benchmarks import _mcomp, report
 
 ROOT = Path(__file__).resolve().parents[1]
 PEER_PYTHON = ROOT / "benchmarks" / ".venv-peer" / "bin" / "python"
+STATS_PYTHON = ROOT / "benchmarks" / ".venv-stats" / "bin" / "python"
 
-# topic: (module, backends); "peer" runs in the peer library's environment.
+# topic: (module, backends); "peer" runs in the peer library's environment,
+# "stats" in statsforecast's, any other backend in this one's Python.
 TOPICS = {
     "epoch": ("benchmarks.epoch_time", ("tensorflow", "jax")),
     "fit": ("benchmarks.convergence", ("tensorflow", "jax")),
     "forecast": ("benchmarks.forecast_time", ("tensorflow", "jax")),
     "memory": ("benchmarks.memory", ("tensorflow",)),
     "peer": ("benchmarks.peer_skforecast", ("peer",)),
+    "mcomp": ("benchmarks.m_competitions", ("tensorflow",)),
+    "mcomp-stats": ("benchmarks.peer_statsforecast", ("stats",)),
 }
+# Topics that read the M-competition data from the shared folder.
+MCOMP_TOPICS = ("mcomp", "mcomp-stats")
 
 PACKAGES = (
     "skrnn",
@@ -96,21 +103,26 @@ def machine_and_versions():
     }
 
 
-def _unavailable(backend, peer_python):
-    """Why ``backend`` cannot run here, or None."""
-    if backend == "peer":
-        if not Path(peer_python).exists():
-            return f"no peer environment at {peer_python} (make bench creates it)"
+def _unavailable(topic, backend, pythons):
+    """Why ``topic`` cannot run on ``backend`` here, or None."""
+    if topic in MCOMP_TOPICS and (reason := _mcomp.missing_data()):
+        return reason
+    if backend in pythons:
+        if not Path(pythons[backend]).exists():
+            return (
+                f"no {backend} environment at {pythons[backend]} "
+                "(make bench creates it)"
+            )
     elif importlib.util.find_spec(backend) is None:
         return f"{backend} is not installed (pip install -e '.[bench]')"
     return None
 
 
-def run_topic(module, backend, *, quick, peer_python):
+def run_topic(module, backend, *, quick, pythons):
     """Run one topic in a subprocess; return its rows (raises on failure)."""
-    python = str(peer_python) if backend == "peer" else sys.executable
+    python = str(pythons.get(backend, sys.executable))
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    if backend != "peer":
+    if backend not in pythons:
         env["KERAS_BACKEND"] = backend
     with tempfile.TemporaryDirectory() as tmp:
         out, log = Path(tmp) / "rows.json", Path(tmp) / "stderr.log"
@@ -146,7 +158,9 @@ def main():
         help="regenerate docs/benchmarks.rst (default: on full runs only)",
     )
     parser.add_argument("--peer-python", default=PEER_PYTHON, type=Path)
+    parser.add_argument("--stats-python", default=STATS_PYTHON, type=Path)
     args = parser.parse_args()
+    pythons = {"peer": args.peer_python, "stats": args.stats_python}
 
     topics = [topic.strip() for topic in args.only.split(",") if topic.strip()]
     unknown = sorted(set(topics) - set(TOPICS))
@@ -179,13 +193,13 @@ def main():
         results[topic] = []
         for backend in backends:
             key = f"{topic}/{backend}"
-            reason = _unavailable(backend, args.peer_python)
+            reason = _unavailable(topic, backend, pythons)
             if reason is None:
                 print(f"[{key}]", flush=True)
                 topic_start = time.perf_counter()
                 try:
                     results[topic] += run_topic(
-                        module, backend, quick=args.quick, peer_python=args.peer_python
+                        module, backend, quick=args.quick, pythons=pythons
                     )
                     seconds = time.perf_counter() - topic_start
                     results["meta"]["seconds"][key] = seconds
