@@ -38,11 +38,13 @@ print(sunspots.tail())
 # Train on 1700-1978 and forecast 1979-2008 from the 30 years before it.
 # ``forecast`` feeds each forecast back in as the newest value; given a
 # pandas Series, it returns a DataFrame indexed by the years that follow,
-# with the forecast and the interval's lower and upper bounds.
+# with the forecast and the interval's lower and upper bounds. Sunspot
+# numbers cannot be negative: ``bounds=(0, None)`` clips the forecasts and
+# the interval's lower bounds at zero (training itself is not clipped).
 
 train, test = sunspots.iloc[:-steps], sunspots.iloc[-steps:]
 X, y = make_windows(train, window=window)
-model = LSTMForecaster(epochs=epochs, random_state=0).fit(X, y)
+model = LSTMForecaster(epochs=epochs, bounds=(0, None), random_state=0).fit(X, y)
 held_out = model.forecast(train, steps, coverage=0.9)
 print(held_out.head())
 
