@@ -624,6 +624,8 @@ def run_forecast(args):
             raise InputError(
                 "--plot needs matplotlib: pip install skrnn[plot]"
             ) from None
+    if args.future_cols or args.static_cols or args.future is not None:
+        return run_covariate_forecast(args, out, plot)
     if args.id_col is not None:
         return run_panel_forecast(args, out, plot)
 
@@ -702,6 +704,365 @@ def run_forecast(args):
     return 0
 
 
+# ------------------------------------------------------ forecast, covariates
+
+
+def _column_list(text):
+    """``--future-cols a,b``: the column names, without empty ones."""
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError(f"{text!r} names no column")
+    return names
+
+
+def _check_covariate_options(args):
+    """The covariate options that need one another, and distinct roles."""
+    future_cols = args.future_cols or []
+    static_cols = args.static_cols or []
+    if future_cols and args.future is None:
+        raise InputError(
+            "--future-cols needs --future FILE.csv: the values of "
+            f"{', '.join(map(repr, future_cols))} for the forecast steps"
+        )
+    if args.future is not None and not future_cols:
+        raise InputError(
+            "--future FILE.csv needs --future-cols: the columns of the input "
+            "known for the forecast steps"
+        )
+    if static_cols and args.id_col is None:
+        raise InputError(
+            "--static-cols needs --id-col: static columns describe each "
+            "series of a long file with many series"
+        )
+    roles = [("--target", [args.target]), ("--future-cols", future_cols)]
+    roles += [("--static-cols", static_cols), ("--id-col", [args.id_col])]
+    roles += [("--time-col", [args.time_col])]
+    seen = {}
+    for option, names in roles:
+        for name in names:
+            if name is not None and name in seen and seen[name] != option:
+                raise InputError(
+                    f"column {name!r} is given to both {seen[name]} and "
+                    f"{option}; give each column one role"
+                )
+            seen.setdefault(name, option)
+    return future_cols, static_cols
+
+
+def _missing_columns(frame, names, option, path):
+    missing = [name for name in names if name not in frame.columns]
+    if missing:
+        available = ", ".join(map(str, frame.columns))
+        raise InputError(
+            f"{option} {', '.join(map(repr, missing))} not in {path}; "
+            f"available: {available}"
+        )
+
+
+def _series_frames(frame, target, time_col, id_col, covariates, notes):
+    """Each series' target and covariates on its regular time index, as
+    ``{key: (DataFrame, step)}`` (one key, None, without ``id_col``)."""
+    pd = _import_pandas()
+    values = _numeric_target(_column(frame, target, "--target"), target)
+    if id_col is None:
+        groups = {None: np.arange(len(frame))}
+    else:
+        ids = _column(frame, id_col, "--id-col")
+        if ids.isna().any():
+            row = int(np.flatnonzero(ids.isna().to_numpy())[0])
+            raise InputError(f"--id-col {id_col!r} has an empty cell in row {row + 1}")
+        groups = frame.groupby(id_col, sort=False).indices
+    series, n_gaps = {}, 0
+    for key, rows in groups.items():
+        part = frame.iloc[rows].reset_index(drop=True)
+        series_notes = []
+        try:
+            target_series, step = _regular_series(
+                part, values.iloc[rows].reset_index(drop=True), target, time_col,
+                series_notes,
+            )  # fmt: skip
+            block = part[covariates]
+            if time_col is not None:
+                block.index = pd.Index(_parse_times(part[time_col], time_col))
+                block = block.reindex(target_series.index)
+            else:
+                block.index = target_series.index
+        except InputError as error:
+            if key is None:
+                raise
+            raise InputError(f"series {key!r}: {error}") from None
+        n_gaps += bool(series_notes)
+        if key is None:
+            notes.extend(series_notes)
+        series[key] = (pd.concat([target_series, block], axis=1), step)
+    if id_col is not None and n_gaps:
+        notes.append(f"{n_gaps} series have missing time steps: they are gaps")
+    return series
+
+
+def _check_static(series, static_cols):
+    """Static columns hold one value per series; return them filled in."""
+    for key, (frame, _) in series.items():
+        for name in static_cols:
+            known = frame[name].dropna().unique()
+            if len(known) > 1:
+                raise InputError(
+                    f"--static-cols {name!r} changes within series {key!r} "
+                    f"({known[0]!r}, {known[1]!r}, ...): a static column holds "
+                    "one value per series; use --future-cols for one that changes"
+                )
+            if len(known) == 0:
+                raise InputError(
+                    f"--static-cols {name!r} is empty for series {key!r}: give "
+                    "every series its value"
+                )
+            frame[name] = known[0]
+
+
+def _future_rows(args, series, future_cols):
+    """The ``--future`` values of each series at its forecast times,
+    checked: ``{key: DataFrame}`` indexed by the forecast times."""
+    pd = _import_pandas()
+    path = args.future
+    frame = _read_csv(path)
+    time_col = args.time_col
+    keys = [] if args.id_col is None else [args.id_col]
+    keys += [] if time_col is None else [time_col]
+    _missing_columns(frame, keys, "the column(s)", f"--future {path}")
+    _missing_columns(frame, future_cols, "--future-cols", f"--future {path}")
+    if args.id_col is None:
+        groups = {None: np.arange(len(frame))}
+    else:
+        groups = frame.groupby(args.id_col, sort=False).indices
+    absent = [key for key in series if key not in groups]
+    if absent:
+        raise InputError(
+            f"--future {path} has no rows for series {absent[0]!r}"
+            + (f" ({len(absent)} series missing)" if len(absent) > 1 else "")
+            + f": give every series its {', '.join(map(repr, future_cols))} "
+            f"for the {args.steps} forecast steps"
+        )
+    futures = {}
+    for key, (history, step) in series.items():
+        label = "" if key is None else f" for series {key!r}"
+        part = frame.iloc[groups[key]][future_cols]
+        dates = _future_times(history.index, step, args.steps)
+        if time_col is not None:
+            try:
+                times = _parse_times(frame[time_col].iloc[groups[key]], time_col)
+            except InputError as error:
+                raise InputError(f"--future {path}: {error}") from None
+            part = part.set_axis(pd.Index(times))
+            if part.index.duplicated().any():
+                time = _format_time(part.index[part.index.duplicated()][0])
+                raise InputError(
+                    f"--future {path} repeats the time {time}{label}; one row per time"
+                )
+            missing = dates[~dates.isin(part.index)]
+            if len(missing):
+                raise InputError(
+                    f"--future {path} has no row{label} for "
+                    f"{_format_time(missing[0])} ({len(missing)} of the "
+                    f"{args.steps} forecast times missing, from "
+                    f"{_format_time(dates[0])} to {_format_time(dates[-1])})"
+                )
+            part = part.loc[dates]
+        elif len(part) < args.steps:
+            raise InputError(
+                f"--future {path} has {len(part)} row(s){label}, fewer than "
+                f"--steps {args.steps}: give one row per forecast step"
+            )
+        part = part.iloc[: args.steps].set_axis(dates)
+        empty = part.isna().any(axis=1).to_numpy()
+        if empty.any():
+            raise InputError(
+                f"--future {path}{label}: {', '.join(map(repr, future_cols))} "
+                f"has an empty cell at {_format_time(part.index[empty][0])}"
+            )
+        futures[key] = part
+    return futures
+
+
+def _fill_last_rows(frame, window, columns):
+    """``frame`` with gaps in the last ``window`` rows of ``columns`` filled
+    (numbers interpolated, others carried forward), and whether any were."""
+    tail = frame.iloc[-window:][columns]
+    if not tail.isna().any().any():
+        return frame, False
+    frame = frame.copy()
+    for name in columns:
+        column = frame[name]
+        if column.dtype.kind in "fiub":
+            filled = column.interpolate(limit_direction="both")
+        else:
+            filled = column.ffill().bfill()
+        frame.iloc[-window:, frame.columns.get_loc(name)] = filled.iloc[-window:]
+    return frame, True
+
+
+def _complete_windows(X, y):
+    """Rows whose window inputs and targets hold no gaps (the targets' own
+    values at a window's future steps are not inputs)."""
+    layout = X.layout
+    windows = np.asarray(X)
+    gaps = np.isnan(windows[:, : layout.window]).any(axis=(1, 2))
+    if layout.future:
+        ahead = windows[:, layout.window :][:, :, list(layout.future)]
+        gaps |= np.isnan(ahead).any(axis=(1, 2))
+    return ~(gaps | np.isnan(y.reshape(len(y), -1)).any(axis=1))
+
+
+def _split_forecast(forecast, target, coverage):
+    """(values, interval) of a covariate model's pandas forecast."""
+    if coverage is None:
+        return np.asarray(forecast, dtype=float), None
+    bounds = [f"{target}_lower", f"{target}_upper"]
+    return forecast[target].to_numpy(float), forecast[bounds].to_numpy(float)
+
+
+def run_covariate_forecast(args, out, plot):
+    """``skrnn forecast --future-cols/--static-cols``: one series or a long
+    file's panel, with future-known and static covariates."""
+    future_cols, static_cols = _check_covariate_options(args)
+    notes = []
+    frame = _read_csv(args.file)
+    skip = [] if args.id_col is None else [args.id_col]
+    _missing_columns(frame, [args.target, *skip], "the column(s)", args.file)
+    _missing_columns(frame, future_cols, "--future-cols", args.file)
+    _missing_columns(frame, static_cols, "--static-cols", args.file)
+    args.time_col = _time_column(frame, args.target, args.time_col, notes, skip)
+    covariates = [*future_cols, *static_cols]
+    series = _series_frames(
+        frame, args.target, args.time_col, args.id_col, covariates, notes
+    )
+    _check_static(series, static_cols)
+    futures = _future_rows(args, series, future_cols)
+
+    histories, n_filled = {}, 0
+    for key, (history, _) in series.items():
+        if not np.isfinite(history[args.target].to_numpy(dtype=float)).any():
+            raise InputError(
+                f"series {key!r} has no values of {args.target!r} at all; drop it"
+                if key is not None
+                else f"--target {args.target!r} has no values at all"
+            )
+        histories[key], filled = _fill_last_rows(
+            history, args.window, [args.target, *future_cols]
+        )
+        n_filled += filled
+    single = args.id_col is None
+    inputs = histories[None] if single else histories
+    try:
+        X, y = make_windows(
+            inputs, window=args.window, horizon=args.horizon, target=args.target,
+            future=future_cols or None, static=static_cols or None,
+        )  # fmt: skip
+    except ValueError as error:
+        longest = max(len(h) for h in histories.values())
+        if longest >= args.window + args.horizon:
+            raise InputError(str(error).splitlines()[0]) from None
+        raise InputError(
+            f"no series has --window {args.window} + --horizon {args.horizon} "
+            f"values (the longest has {longest}); use --window "
+            f"{max(1, longest - args.horizon)} or less"
+        ) from None
+    complete = _complete_windows(X, y)
+    if not complete.any():
+        raise InputError(
+            f"no window of {args.window} values and {args.horizon} target(s) "
+            "is free of gaps; fill the missing values or use a smaller --window"
+        )
+    n_short = sum(len(h) < args.window for h in histories.values())
+    if n_short:
+        notes.append(
+            f"{n_short} series are shorter than --window {args.window}: their "
+            "forecasts start from their first value repeated"
+        )
+    if n_filled:
+        notes.append(
+            f"{n_filled} series have gaps in their last {args.window} values; "
+            "filled them (numbers by linear interpolation) to start the forecast"
+        )
+    _check_bounds(args)
+    targets = [h[args.target].to_numpy(dtype=float) for h in histories.values()]
+    if single:
+        _check_calibration(targets[0], args)
+    else:
+        _check_panel_calibration(targets, args)
+    for note in notes:
+        _note(note)
+
+    label = repr(args.target) if single else f"{len(histories)} series"
+    estimator = _fit_estimator(args, X, y, f"{label} with covariates")
+    coverage = args.coverage or None
+    try:
+        forecasts = estimator.forecast(
+            inputs, args.steps, coverage=coverage, pad=not single,
+            future=futures[None][future_cols] if single else futures,
+        )  # fmt: skip
+    except ValueError as error:
+        raise InputError(str(error).splitlines()[0]) from None
+    _report_validation(estimator, X[complete], y[complete], origin=args.window - 1)
+
+    pd = _import_pandas()
+    forecasts = {None: forecasts} if single else forecasts
+    frames, plotted = [], {}
+    for key, forecast in forecasts.items():
+        history, step = series[key]
+        y_pred, interval = _split_forecast(forecast, args.target, coverage)
+        result = _result_frame(
+            args, history.index, step, y_pred, (y_pred, interval), coverage
+        )
+        result.index.name = history.index.name or (
+            "date" if step is not None else "step"
+        )
+        plotted[key] = (histories[key][args.target], result)
+        frames.append(result)
+    if single:
+        result = frames[0]
+    else:
+        for key, part in zip(forecasts, frames, strict=True):
+            part.reset_index(inplace=True)
+            part.insert(0, args.id_col, key)
+        result = pd.concat(frames, ignore_index=True)
+    outputs = [out] if plot is None else [out, plot]
+    with _atomic_outputs(outputs) as (out_tmp, *plot_tmp):
+        result.to_csv(out_tmp, float_format="%.7g", index=single)
+        if plot is not None:
+            _save_covariate_plot(plotted, plot_tmp[0], args)
+    intervals = "no intervals" if coverage is None else f"{coverage:.0%} intervals"
+    what = "" if single else f" for each of {len(forecasts)} series"
+    print(
+        f"{args.steps} forecasts of {args.target!r}{what} with covariates "
+        f"{', '.join(map(repr, covariates))} ({intervals}) written to {out}"
+    )
+    if plot is not None:
+        print(f"plot written to {plot}")
+    return 0
+
+
+def _save_covariate_plot(plotted, path, args):
+    """The first four series with their forecasts, one panel each."""
+    import matplotlib.pyplot as plt
+
+    from skrnn.plotting import plot_forecast
+
+    keys = list(plotted)[:4]
+    fig, axes = plt.subplots(len(keys), 1, figsize=(9, 2.6 * len(keys)), squeeze=False)
+    for key, ax in zip(keys, axes[:, 0], strict=False):
+        history, result = plotted[key]
+        plot_forecast(
+            history,
+            result,
+            ax=ax,
+            title=args.target if key is None else f"{key}",
+            n_history=max(5 * args.steps, 4 * args.window),
+        )
+    fig.tight_layout()
+    fig.savefig(path, format="png", dpi=100)
+    plt.close(fig)
+
+
 def _format_time(value):
     """A time as the CSV shows it: a date alone when it is midnight."""
     if hasattr(value, "normalize") and value == value.normalize():
@@ -709,15 +1070,16 @@ def _format_time(value):
     return str(value)
 
 
-def _report_validation(estimator, X, y):
-    """Print the MAE on the validation windows next to the naive forecast's."""
+def _report_validation(estimator, X, y, origin=-1):
+    """Print the MAE on the validation windows next to the naive forecast's
+    (the value at step ``origin`` of each window, the target's column 0)."""
     n_validation = int(estimator.validation_fraction * len(X))
     if not 0 < n_validation < len(X):
         return
     X, y = X[-n_validation:], y[-n_validation:].reshape(n_validation, -1)
     y_pred = estimator.predict(X).reshape(n_validation, -1)
     mae = np.abs(y_pred - y).mean()
-    naive = np.abs(X[:, -1, :1] - y).mean()
+    naive = np.abs(X[:, origin, :1] - y).mean()
     windows = "window" if n_validation == 1 else "windows"
     print(
         f"validation ({n_validation} most recent {windows}): MAE {mae:.4g}, "
@@ -905,6 +1267,27 @@ def build_parser():
         help="column naming the series of a long file with many series: one "
         "model is fitted on all of them, and the forecasts of every series are "
         "written to one long CSV (columns: id, time, target, bounds)",
+    )
+    forecast.add_argument(
+        "--future-cols",
+        type=_column_list,
+        metavar="COL[,COL...]",
+        help="future-known covariates: columns known for the forecast steps "
+        "too (a temperature forecast, holidays, planned prices); their values "
+        "for the steps come from --future",
+    )
+    forecast.add_argument(
+        "--static-cols",
+        type=_column_list,
+        metavar="COL[,COL...]",
+        help="with --id-col: static covariates, columns that hold one value "
+        "per series (a store's size, a region); text columns are categories",
+    )
+    forecast.add_argument(
+        "--future",
+        metavar="FILE.csv",
+        help="the --future-cols values for the forecast steps: the same time "
+        "column (and --id-col column), one row per series and step",
     )
     forecast.add_argument(
         "--time-col",
