@@ -1021,10 +1021,12 @@ def run_covariate_forecast(args, out, plot):
     if single:
         result = frames[0]
     else:
-        for key, part in zip(forecasts, frames, strict=True):
-            part.reset_index(inplace=True)
-            part.insert(0, args.id_col, key)
+        frames = [
+            part.reset_index().assign(**{args.id_col: key})
+            for key, part in zip(forecasts, frames, strict=True)
+        ]
         result = pd.concat(frames, ignore_index=True)
+        result = result[[args.id_col, *result.columns[:-1]]]
     outputs = [out] if plot is None else [out, plot]
     with _atomic_outputs(outputs) as (out_tmp, *plot_tmp):
         result.to_csv(out_tmp, float_format="%.7g", index=single)
