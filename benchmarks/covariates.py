@@ -136,9 +136,7 @@ def skrnn_row(frame, future, days, first_day, *, quick, params, check=False):
     if check:
         midnight = days[0] * STEPS
         history = frame.iloc[:midnight][columns]
-        next_day = frame.iloc[midnight : midnight + STEPS][
-            ["unique_id", "ds", *future]
-        ]
+        next_day = frame.iloc[midnight : midnight + STEPS][["unique_id", "ds", *future]]
         kwargs = {"future": next_day} if future else {}
         via_forecast = model.forecast(
             history, STEPS, id_col="unique_id", time_col="ds", **kwargs
