@@ -847,7 +847,8 @@ COVARIATES_TEXT = (
     "fitted on "
     "``make_windows(frame, window={window}, horizon=48, id_col='unique_id', "
     "time_col='ds', target='load', future=[...])`` of the days before the "
-    "test period ({stride_text}) and forecasts every test day at once with "
+    "test period ({stride_text}; early stopping watches the last 10% of "
+    "them) and forecasts every test day at once with "
     "``predict`` on the window whose origin is that day's midnight, which "
     "is what ``model.forecast(history, 48, future=next_day)`` returns from "
     "that midnight (the run checks it on the first test day: the details "
@@ -862,7 +863,7 @@ COVARIATES_TEXT = (
     stride_text=(
         "every origin"
         if _covariates.STRIDE == 1
-        else f"one window every {_covariates.STRIDE} half-hours"
+        else f"one window every {_covariates.STRIDE * 30} minutes"
     ),
 )
 
