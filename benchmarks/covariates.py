@@ -39,7 +39,7 @@ order on 2 shared, busy cores:
   January to August, the test days October to December, so its sine and
   cosine in the test period are values the model never saw): 181 / 216 /
   302. Kept;
-- then the model with temperature alone: ``units=64``: 176, but a fit of
+- then only the model with temperature refitted: ``units=64``: 176, but a fit of
   124 s against 82 s; ``epochs=100, patience=10``: 181 (stopped at 67
   epochs). Neither kept: the benchmark stays under about 4 minutes.
 """
