@@ -15,9 +15,12 @@ WINDOW, HORIZON = 24, 12
 
 @pytest.fixture(scope="module")
 def load_panel():
-    """Three regions' hourly load for 40 days and their static attributes;
-    the last two days held out."""
-    frame, regions = make_load_panel(n_regions=3, n_days=30, random_state=0)
+    """Three regions' hourly load for 30 days and their static attributes;
+    the last day held out. The weather varies more than the default's (12
+    degrees), so that the past load alone cannot tell the next hours'."""
+    frame, regions = make_load_panel(
+        n_regions=3, n_days=30, weather_noise=12.0, random_state=0
+    )
     cut = frame["ds"].max() - pd.Timedelta(hours=24)
     return frame[frame["ds"] <= cut], frame[frame["ds"] > cut], regions
 
@@ -30,7 +33,18 @@ def with_drivers(load_panel):
         time_col="ds", target="load", future=["temperature", "holiday"],
         static=regions,
     )  # fmt: skip
-    return GRUForecaster(units=8, epochs=10, random_state=0).fit(X, y), X, y
+    return _model().fit(X, y), X, y
+
+
+def _model():
+    # Enough training for the covariates' effects to show: with fewer
+    # epochs or units every model stays far from what the data allow. The
+    # load's response to temperature is in MW per degree, which scaling by
+    # the last value keeps steadier than "auto"'s per-window spread (MAE
+    # with covariates 176 against 217 here).
+    return GRUForecaster(
+        units=16, epochs=15, learning_rate=0.01, normalize="last", random_state=0
+    )
 
 
 def _validation_mae(model, X, y):
@@ -72,9 +86,9 @@ def test_true_drivers_beat_the_same_model_without_them(load_panel, with_drivers)
         history[["unique_id", "ds", "load"]], window=WINDOW, horizon=HORIZON,
         id_col="unique_id", time_col="ds", target="load",
     )  # fmt: skip
-    plain = GRUForecaster(units=8, epochs=10, random_state=0).fit(X_plain, y_plain)
+    plain = _model().fit(X_plain, y_plain)
     assert_array_equal(y, y_plain)
-    assert _validation_mae(model, X, y) < 0.6 * _validation_mae(plain, X_plain, y_plain)
+    assert _validation_mae(model, X, y) < 0.8 * _validation_mae(plain, X_plain, y_plain)
 
 
 def test_a_shuffled_covariate_buys_nothing(load_panel, with_drivers):
@@ -94,10 +108,10 @@ def test_a_shuffled_covariate_buys_nothing(load_panel, with_drivers):
             frame, window=WINDOW, horizon=HORIZON, id_col="unique_id",
             time_col="ds", target="load", future=future, static=regions,
         )  # fmt: skip
-        fitted = GRUForecaster(units=8, epochs=10, random_state=0)
-        scores[name] = _validation_mae(fitted.fit(windows, targets), windows, targets)
+        fitted = _model().fit(windows, targets)
+        scores[name] = _validation_mae(fitted, windows, targets)
     assert scores["shuffled"] > 0.9 * scores["without"]
-    assert _validation_mae(model, X, y) < 0.95 * scores["without"]
+    assert _validation_mae(model, X, y) < 0.8 * scores["without"]
 
 
 def test_static_covariates_separate_series_with_the_same_past():
