@@ -107,9 +107,15 @@ def build_model(
             kernel_initializer=keras.initializers.GlorotUniform(seed=seeds()),
             name="conv1d",
         )(x)
+    # With future-known covariates the output at each future step reads the
+    # recurrent state at that step (which has seen the past and the known
+    # future up to it) and the step's own inputs, one Dense shared by the
+    # steps: the state need not carry every future step to the last one.
+    per_step = layout is not None and layout.horizon > 0
+    step_inputs = x
     for i, n_units in enumerate(units):
         options = {
-            "return_sequences": i < len(units) - 1,
+            "return_sequences": per_step or i < len(units) - 1,
             "dropout": dropout,
             "recurrent_dropout": recurrent_dropout,
             "seeds": seeds,
@@ -127,6 +133,12 @@ def build_model(
                 layer, backward_layer=backward, name=f"bidirectional_{i}"
             )
         x = layer(x)
+    if per_step:
+        future = keras.layers.Cropping1D((layout.window, 0), name="future_states")
+        inputs_ahead = keras.layers.Cropping1D((layout.window, 0), name="future_inputs")
+        x = keras.layers.Concatenate(name="with_inputs")(
+            [future(x), inputs_ahead(step_inputs)]
+        )
     if static is not None:
         static = keras.layers.Dense(
             max(units[-1] // 2, 4),
@@ -134,6 +146,10 @@ def build_model(
             kernel_initializer=keras.initializers.GlorotUniform(seed=seeds()),
             name="static_dense",
         )(static)
+        if per_step:
+            static = keras.layers.RepeatVector(layout.horizon, name="static_steps")(
+                static
+            )
         x = keras.layers.Concatenate(name="with_static")([x, static])
     for i, n_units in enumerate(dense_units):
         x = keras.layers.Dense(
@@ -143,10 +159,13 @@ def build_model(
             name=f"dense_{i}",
         )(x)
     x = keras.layers.Dense(
-        n_outputs,
+        n_outputs // layout.horizon if per_step else n_outputs,
         kernel_initializer=keras.initializers.GlorotUniform(seed=seeds()),
         name="output",
     )(x)
+    if per_step:
+        # (batch, horizon, n_targets) -> y's flattened (step, target) order.
+        x = keras.layers.Reshape((n_outputs,), name="output_steps")(x)
     if output_scale != 1.0:
         x = keras.layers.Rescaling(output_scale, name="output_scale")(x)
     outputs = target_scaling.unscale_outputs(x, target_windows)

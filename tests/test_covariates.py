@@ -260,3 +260,50 @@ def test_categorical_future_covariates_need_no_encoding():
     forecast = model.forecast(frame, 4, future=future)
     assert forecast.shape == (4,)
     assert forecast.iloc[:2].mean() < forecast.iloc[2:].mean() - 1
+
+
+def test_grid_search_and_predict_interval_on_covariate_windows(with_drivers):
+    """Searches split covariate windows by time and refit on them; intervals
+    read the future-known values, so permuting them moves the bounds."""
+    from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+
+    model, X, y = with_drivers
+    search = GridSearchCV(
+        GRUForecaster(epochs=1, random_state=0),
+        {"units": [2, 4]},
+        cv=TimeSeriesSplit(n_splits=2),
+        scoring="neg_mean_absolute_error",
+    ).fit(X, y)
+    assert search.best_estimator_.layout_ == model.layout_
+    assert search.predict(X[-5:]).shape == (5, HORIZON)
+
+    tail = np.arange(len(X) - 30, len(X))
+    bounds = model.predict_interval(X[tail], coverage=0.8)
+    prediction = model.predict(X[tail])
+    assert bounds.shape == (30, HORIZON, 2)
+    assert (bounds[..., 0] <= prediction).all()
+    assert (prediction <= bounds[..., 1]).all()
+    windows = np.asarray(X[tail]).copy()
+    windows[:, WINDOW:, 1] += 15.0  # a much warmer next half-day
+    moved = model.predict_interval(windows, coverage=0.8)
+    assert np.abs(moved - bounds).mean() > 10.0
+
+
+def test_one_series_with_future_covariates_forecasts_from_a_dataframe():
+    index = pd.date_range("2024-01-01", periods=24 * 12, freq="h")
+    rng = np.random.RandomState(0)
+    promo = (rng.rand(len(index)) < 0.2).astype(float)
+    frame = pd.DataFrame(
+        {"sales": 100 + 50 * promo + rng.randn(len(index)), "promo": promo},
+        index=index,
+    )
+    history, ahead = frame.iloc[:-6], frame.iloc[-6:]
+    X, y = make_windows(history, window=12, horizon=6, target="sales", future=["promo"])
+    model = GRUForecaster(units=8, epochs=30, random_state=0).fit(X, y)
+    forecast = model.forecast(history, 6, future=ahead[["promo"]])
+    assert forecast.name == "sales"
+    assert list(forecast.index) == list(ahead.index)
+    # The promotion hours stand out in the forecast as in the data (+50).
+    lifted = forecast[ahead["promo"] == 1].mean()
+    plain = forecast[ahead["promo"] == 0].mean()
+    assert 40.0 < lifted - plain < 60.0
