@@ -300,22 +300,8 @@ class ForecastMixin:
         """Calibration origins of each series whose forecast period lies in
         the history, so that its future-known values are known."""
         window = self._layout().window
-        min_origins = -(-50 // len(values))
-        origins = []
-        counts = 0
-        for series in values:
-            series_origins, series_counts = calibration_counts(
-                series[: max(len(series) - n_steps + 1, 0)],
-                window,
-                1,
-                coverage,
-                self.validation_fraction,
-                min_origins=min_origins,
-            )
-            origins.append(series_origins)
-            counts = counts + series_counts
-        check_calibration(counts, coverage, window, n_steps)
-        return origins
+        cut = [series[: max(len(series) - n_steps + 1, 0)] for series in values]
+        return self._origins(cut, window, 1, n_steps, coverage)
 
     def _covariate_width(self, values, origins, steps, n_steps, coverage):
         """Half-widths per unit of spread ``(steps, n_targets)`` from the
@@ -391,26 +377,30 @@ class ForecastMixin:
         self._rollout_function(self.n_outputs_ // n_features, order)
 
     def _calibration_origins(self, values, steps, coverage):
-        """The origins of each series whose forecasts calibrate intervals.
+        """The origins of each series whose forecasts calibrate intervals."""
+        return self._origins(values, self.input_shape_[0], steps, steps, coverage)
+
+    def _origins(self, values, window, lead, steps, coverage):
+        """Each series' calibration origins for forecasts ``lead`` steps
+        long, checked to give enough forecasts for ``steps``.
 
         A panel needs fewer per series: at least 50 forecasts per lead in
         all, or ``validation_fraction`` of each series.
         """
-        timesteps = self.input_shape_[0]
         min_origins = -(-50 // len(values))
         origins, counts = [], 0
         for series in values:
             series_origins, series_counts = calibration_counts(
                 series,
-                timesteps,
-                steps,
+                window,
+                lead,
                 coverage,
                 self.validation_fraction,
                 min_origins=min_origins,
             )
             origins.append(series_origins)
             counts = counts + series_counts
-        check_calibration(counts, coverage, timesteps, steps)
+        check_calibration(counts, coverage, window, steps)
         return origins
 
     def _forecast_width(self, values, origins, steps, coverage, order):
