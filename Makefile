@@ -52,10 +52,8 @@ demo: $(VENV)/.base
 
 # One worker process per core: most tests wait on Python and tracing, not
 # on arithmetic, so two workers on two cores cut the time by about 40%.
-# loadgroup keeps tests marked xdist_group("loky") on one worker, where
-# they share joblib's worker processes.
 test: $(VENV)/.test
-	$(BIN)/python -m pytest -n auto --dist loadgroup
+	$(BIN)/python -m pytest -n auto
 
 lint: $(VENV)/.test
 	$(BIN)/ruff check skrnn tests examples benchmarks

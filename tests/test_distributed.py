@@ -18,11 +18,6 @@ from skrnn import LSTMForecaster
 
 distributed = pytest.importorskip("distributed")
 
-# One pytest-xdist worker runs these and the loky test of
-# test_reproducibility (`make test` passes --dist loadgroup): joblib reuses
-# its two loky workers, which import TensorFlow once instead of twice.
-pytestmark = pytest.mark.xdist_group("loky")
-
 # One thread per worker and per TensorFlow pool: two workers on two cores.
 WORKER_ENV = {
     "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "3"),

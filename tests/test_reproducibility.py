@@ -2,7 +2,6 @@
 
 import keras
 import numpy as np
-import pytest
 from joblib import Parallel, delayed
 from numpy.testing import assert_array_equal
 
@@ -14,9 +13,6 @@ def fit_predict(X, y, seed):
     return model.fit(X, y).predict(X)
 
 
-# With test_distributed's loky search (see there): the workers it reuses
-# have run other fits, so their global random states differ all the more.
-@pytest.mark.xdist_group("loky")
 def test_fits_in_spawned_workers_match_this_process(sine_windows):
     X, y = sine_windows
     here = fit_predict(X, y, seed=7)
