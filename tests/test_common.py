@@ -84,7 +84,10 @@ def sklearn_checks():
         for param in estimator_checks_generator(
             estimator,
             expected_failed_checks=expected_failed_checks(estimator),
-            mark="xfail",
+            # Skipped, not run as a (non-strict) xfail: a failure we expect
+            # asserts nothing, and check_sample_weight_equivalence_on_dense_data
+            # costs a few seconds per forecaster.
+            mark="skip",
         ):
             # An expected failure comes as a pytest.param, the others as pairs.
             check = getattr(param, "values", param)[1]
@@ -127,7 +130,7 @@ def test_cell_checks_exist():
     """A renamed or removed check would silently leave RNN and GRU unchecked."""
     names = {
         check_name(getattr(param, "values", param)[1])
-        for param in estimator_checks_generator(FORECASTERS[0], mark="xfail")
+        for param in estimator_checks_generator(FORECASTERS[0], mark="skip")
     }
     assert CELL_CHECKS <= names
 
