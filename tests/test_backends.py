@@ -28,9 +28,12 @@ SCRIPT = textwrap.dedent(
             model = cls(
                 units=8, epochs=8, learning_rate=0.01, random_state=0, **options
             )
-            return model.fit(X[:300], y[:300]).predict(X[300:])
-        first, second = fit(), fit()
-        model = cls(units=4, epochs=1, random_state=0, **options).fit(X, y)
+            return model.fit(X[:300], y[:300])
+        # Compilation dominates: a second model of the same configuration
+        # reuses the first one's compiled functions, so it serves both the
+        # reproducibility check and the forecast and interval checks.
+        model = fit()
+        first, second = fit().predict(X[300:]), model.predict(X[300:])
         # The compiled forecast loop agrees with predict fed back by hand.
         window, by_hand = series[-20:].copy(), []
         for _ in range(5):
