@@ -12,6 +12,7 @@ from skrnn._covariate_forecast import (
     roll_out,
 )
 from skrnn._forecast import (
+    MIN_CALIBRATION_ORIGINS,
     calibration_counts,
     check_calibration,
     check_coverage,
@@ -387,7 +388,7 @@ class ForecastMixin:
         A panel needs fewer per series: at least 50 forecasts per lead in
         all, or ``validation_fraction`` of each series.
         """
-        min_origins = -(-50 // len(values))
+        min_origins = -(-MIN_CALIBRATION_ORIGINS // len(values))
         origins, counts = [], 0
         for series in values:
             series_origins, series_counts = calibration_counts(
