@@ -360,11 +360,15 @@ def _positive_int(text):
     return value
 
 
-def _coverage(text):
+def _number(text):
     try:
-        value = float(text)
+        return float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+
+
+def _coverage(text):
+    value = _number(text)
     if not 0 <= value < 1:
         raise argparse.ArgumentTypeError(
             f"{value} is not a coverage strictly between 0 and 1, e.g. 0.9 "
@@ -374,20 +378,14 @@ def _coverage(text):
 
 
 def _fraction(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    value = _number(text)
     if not 0 <= value < 1:
         raise argparse.ArgumentTypeError(f"{value} is not a fraction in [0, 1)")
     return value
 
 
 def _bound(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    value = _number(text)
     if not np.isfinite(value):
         raise argparse.ArgumentTypeError(f"{value} is not a finite number")
     return value
