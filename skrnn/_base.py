@@ -31,6 +31,7 @@ from skrnn._panel_windows import PanelWindows
 from skrnn._random import SeedEachEpoch, seeded
 from skrnn._scaling import (
     NORMALIZE_MODES,
+    falls_to_zero,
     resolve_normalize,
     window_scaling,
 )
@@ -325,6 +326,7 @@ class BaseRecurrentForecaster(ForecastMixin, KerasRegressorBase):
             self.normalize,
             data.X.shape[2] if layout is None else len(layout.targets),
             panel=isinstance(data.X, PanelWindows) and len(data.X.series_keys) > 1,
+            to_zero=layout is None and falls_to_zero(data.X),
             custom_layers=self.preprocessing is not None
             or self.postprocessing is not None,
         )

@@ -43,9 +43,10 @@ _PARAMETERS = """
           handles trends and level shifts; needs one input feature or one
           target per input feature;
         - ``"auto"``: for univariate windows, ``"window"`` when they are
-          the :class:`~skrnn.PanelWindows` of a panel and ``"last"`` for one
-          series (more accurate there: see the defaults page); ``"global"``
-          for several features;
+          the :class:`~skrnn.PanelWindows` of a panel or come from a series
+          that is never negative and falls to within 1% of zero (counts such
+          as sunspots), else ``"last"`` (more accurate on other single
+          series: see the defaults page); ``"global"`` for several features;
         - ``None``: no scaling, as in a plain Keras model.
     output_scale : float, default=1.0
         Multiply the output layer's values by this, like the course's

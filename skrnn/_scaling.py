@@ -335,20 +335,40 @@ class Scaling:
         return outputs
 
 
-def resolve_normalize(normalize, n_features, *, panel=False, custom_layers=False):
+def falls_to_zero(windows):
+    """Whether a univariate series, seen through its windows' last values,
+    is never negative and comes within 1% of zero: counts such as
+    sunspots, whose steps grow and shrink with their level."""
+    if not isinstance(windows, np.ndarray) or windows.shape[-1] != 1:
+        return False
+    values = windows[:, -1, 0]
+    values = values[np.isfinite(values)]
+    if not len(values):
+        return False
+    low, high = values.min(), values.max()
+    return bool(low >= 0 and high > 0 and low <= 0.01 * high)
+
+
+def resolve_normalize(
+    normalize, n_features, *, panel=False, to_zero=False, custom_layers=False
+):
     """The mode ``normalize="auto"`` stands for.
 
     For univariate windows, ``"window"`` when they come from a panel of
     series (their scales differ, so only each window's own statistics suit
-    all of them), else ``"last"``, which is more accurate on one series
-    (see the defaults page); ``"global"`` for several features. With
-    ``custom_layers`` (a ``preprocessing`` or ``postprocessing`` function),
-    which ``"window"`` does not allow, ``"last"`` for univariate windows.
+    all of them) or from one series that falls to zero (``to_zero``, see
+    :func:`falls_to_zero`: one global step scale suits neither its peaks
+    nor its troughs), else ``"last"``, which is more accurate on other
+    single series (see the defaults page); ``"global"`` for several
+    features. With ``custom_layers`` (a ``preprocessing`` or
+    ``postprocessing`` function), which ``"window"`` does not allow,
+    ``"last"`` for univariate windows.
     """
     if normalize == "auto":
         if n_features > 1:
             return "global"
-        return "window" if panel and not custom_layers else "last"
+        per_window = panel or to_zero
+        return "window" if per_window and not custom_layers else "last"
     if normalize == "window" and custom_layers:
         raise ValueError(
             "normalize='window' scales the windows before they reach the model, "

@@ -262,6 +262,23 @@ def test_normalize_last_follows_level_shifts(sine_windows):
     assert model.normalize_ == "last"
 
 
+@pytest.mark.parametrize(
+    "low, expected",
+    [(-100.0, "last"), (0.0, "window"), (50.0, "last")],
+    ids=["goes negative", "counts down to zero", "stays away from zero"],
+)
+def test_auto_scales_each_window_of_a_series_that_falls_to_zero(low, expected):
+    """Sunspot-like counts (never negative, down to 0) get per-window
+    scaling, whose steps follow the level; other series the last value."""
+    t = np.arange(300)
+    series = np.maximum(100 * np.sin(t / 10), low) + 100
+    series -= series.min() - low  # the series' lowest value is ``low``
+    X, y = make_windows(series, window=12)
+    model = RNNForecaster(**SMALL).fit(X, y)
+    assert model.normalize_ == expected
+    assert RNNForecaster(normalize="last", **SMALL).fit(X, y).normalize_ == "last"
+
+
 def test_normalize_global_embeds_training_statistics(sine_windows):
     X, y = sine_windows
     X, y = 50.0 + 10.0 * X, 50.0 + 10.0 * y
