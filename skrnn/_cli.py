@@ -432,6 +432,35 @@ def _check_calibration(values, args):
     )
 
 
+def _too_short_error(series, args):
+    """The error for a panel none of whose ``series`` fills a window and
+    its horizon."""
+    longest = max(len(values) for values in series)
+    return InputError(
+        f"no series has --window {args.window} + --horizon {args.horizon} "
+        f"values (the longest has {longest}); use --window "
+        f"{max(1, longest - args.horizon)} or less"
+    )
+
+
+def _padding_notes(series, n_filled, args, how):
+    """Notes on the series shorter than the window, and on the ``n_filled``
+    whose last window had gaps (filled ``how``)."""
+    notes = []
+    n_short = sum(len(values) < args.window for values in series)
+    if n_short:
+        notes.append(
+            f"{n_short} series are shorter than --window {args.window}: their "
+            "forecasts start from their first value repeated"
+        )
+    if n_filled:
+        notes.append(
+            f"{n_filled} series have gaps in their last {args.window} values; "
+            f"filled them {how} to start the forecast"
+        )
+    return notes
+
+
 def _fill_last_window(series, window):
     """``series`` with gaps in its last ``window`` values interpolated, and
     whether there were any."""
@@ -479,23 +508,8 @@ def run_panel_forecast(args, out, plot):
     try:
         X, y = make_windows(values, window=args.window, horizon=args.horizon)
     except ValueError:
-        longest = max(len(v) for v in values.values())
-        raise InputError(
-            f"no series has --window {args.window} + --horizon {args.horizon} "
-            f"values (the longest has {longest}); use --window "
-            f"{max(1, longest - args.horizon)} or less"
-        ) from None
-    n_short = sum(len(v) < args.window for v in values.values())
-    if n_short:
-        notes.append(
-            f"{n_short} series are shorter than --window {args.window}: their "
-            "forecasts start from their first value repeated"
-        )
-    if n_filled:
-        notes.append(
-            f"{n_filled} series have gaps in their last {args.window} values; "
-            "filled them by linear interpolation to start the forecast"
-        )
+        raise _too_short_error(values.values(), args) from None
+    notes += _padding_notes(values.values(), n_filled, args, "by linear interpolation")
     _check_bounds(args)
     _check_panel_calibration(list(values.values()), args)
     for note in notes:
@@ -959,28 +973,16 @@ def run_covariate_forecast(args, out, plot):
         longest = max(len(h) for h in histories.values())
         if longest >= args.window + args.horizon:
             raise InputError(str(error).splitlines()[0]) from None
-        raise InputError(
-            f"no series has --window {args.window} + --horizon {args.horizon} "
-            f"values (the longest has {longest}); use --window "
-            f"{max(1, longest - args.horizon)} or less"
-        ) from None
+        raise _too_short_error(histories.values(), args) from None
     complete = _complete_windows(X, y)
     if not complete.any():
         raise InputError(
             f"no window of {args.window} values and {args.horizon} target(s) "
             "is free of gaps; fill the missing values or use a smaller --window"
         )
-    n_short = sum(len(h) < args.window for h in histories.values())
-    if n_short:
-        notes.append(
-            f"{n_short} series are shorter than --window {args.window}: their "
-            "forecasts start from their first value repeated"
-        )
-    if n_filled:
-        notes.append(
-            f"{n_filled} series have gaps in their last {args.window} values; "
-            "filled them (numbers by linear interpolation) to start the forecast"
-        )
+    notes += _padding_notes(
+        histories.values(), n_filled, args, "(numbers by linear interpolation)"
+    )
     _check_bounds(args)
     targets = [h[args.target].to_numpy(dtype=float) for h in histories.values()]
     if single:
