@@ -635,6 +635,7 @@ class BaseRecurrentForecaster(ForecastMixin, KerasRegressorBase):
     def _train(self, data, *, epochs, initial_epoch=0):
         """Fit ``model_`` on ``data``'s training rows, validating on the tail."""
         examples = self._examples(data)
+        settings = self._compile_settings(data)
         fit_kwargs = fit_inputs(
             examples,
             data.sample_weight,
@@ -643,6 +644,7 @@ class BaseRecurrentForecaster(ForecastMixin, KerasRegressorBase):
             shuffle=self.shuffle,
             seed=self._random_state,
             first_epoch=initial_epoch,
+            steps_per_execution=settings["steps_per_execution"],
         )
         if len(data.validation_rows):
             fit_kwargs["validation_data"] = validation_data(
@@ -667,7 +669,6 @@ class BaseRecurrentForecaster(ForecastMixin, KerasRegressorBase):
         )
         # fit__* parameters win, as in scikeras.
         fit_kwargs.update(self._routed_fit_kwargs())
-        settings = self._compile_settings(data)
         with TRAINERS.borrow(
             self._trainer_key(settings), lambda: self._build_trainer(settings)
         ) as trainer:

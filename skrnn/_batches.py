@@ -1,5 +1,5 @@
 """Training data for Keras: arrays for small fits, batches gathered on demand
-for large ones, and a seeded reshuffle of every epoch.
+for large ones, and on TensorFlow an endless dataset reshuffled every pass.
 
 ``make_windows`` returns a zero-copy strided view of the series, so a long
 series costs O(length) memory, not O(length x window). Copying all windows
@@ -124,25 +124,29 @@ def fits_in_memory(examples, n_rows):
     return n_bytes <= MAX_COPY_BYTES
 
 
-def reshuffled_batches(arrays, *, batch_size, seed, first_epoch=0):
-    """A ``tf.data.Dataset`` of batches of ``arrays``, in a new order every
-    epoch, the order of epoch ``e`` fixed by ``(seed, e)``.
+def repeated_batches(arrays, *, batch_size, seed, first_epoch=0):
+    """An endless ``tf.data.Dataset`` of the batches of ``arrays``: one pass
+    over the rows after another, each pass in a new order fixed by
+    ``(seed, epoch)``, or in time order if ``seed`` is None.
 
-    Keras's own shuffle of arrays on TensorFlow draws one order and repeats
-    it in every epoch once a global seed is set: its ``tf.random.shuffle``
-    is re-created with the same seed at each pass over the data. Here the
-    order is a stateless shuffle seeded with the epoch, counted by the
-    dataset itself, so it differs between epochs and is the same in any
-    process. Batches are gathered from whole-array tensors, as Keras does.
+    Two things Keras does with arrays on TensorFlow are avoided here. Its
+    shuffle draws one order and repeats it in every epoch once a global
+    seed is set (its ``tf.random.shuffle`` is re-created with the same seed
+    at each pass); here the order is a stateless shuffle seeded with the
+    pass, so it differs between epochs and is the same in any process. And
+    a finite dataset gets a new iterator every epoch, which costs tens of
+    milliseconds an epoch (more than a short epoch's steps); an endless one
+    read ``steps_per_epoch`` batches at a time keeps one iterator for the
+    whole fit. Batches are gathered from whole-array tensors, as Keras does.
 
     Parameters
     ----------
     arrays : tuple of ndarray
         ``(x, y)`` or ``(x, y, sample_weight)``, equally long.
     batch_size : int
-        Rows per batch; the last batch of an epoch may be smaller.
-    seed : int
-        Seed of the orders.
+        Rows per batch; the last batch of a pass may be smaller.
+    seed : int or None
+        Seed of the orders; None serves the rows in time order.
     first_epoch : int, default=0
         The epoch of the first pass (``initial_epoch``).
     """
@@ -150,35 +154,28 @@ def reshuffled_batches(arrays, *, batch_size, seed, first_epoch=0):
 
     n = len(arrays[0])
     n_full = n // batch_size * batch_size
-    epoch = tf.Variable(first_epoch, dtype=tf.int64, trainable=False)
 
-    def permutation(_):
-        seeds = tf.stack([tf.constant(seed, tf.int64), epoch.assign_add(1) - 1])
+    def order(epoch):
         rows = tf.range(n, dtype=tf.int64)
+        if seed is None:
+            return rows
+        seeds = tf.stack([tf.constant(seed, tf.int64), epoch])
         return tf.random.experimental.stateless_shuffle(rows, seed=seeds)
 
-    def batches(order):
-        full = tf.reshape(order[:n_full], (-1, batch_size))
+    def batches(rows):
+        full = tf.reshape(rows[:n_full], (-1, batch_size))
         batched = tf.data.Dataset.from_tensor_slices(full)
         if n_full < n:
-            batched = batched.concatenate(tf.data.Dataset.from_tensors(order[n_full:]))
+            batched = batched.concatenate(tf.data.Dataset.from_tensors(rows[n_full:]))
         return batched
 
     def gather(rows, tensors):
         return tuple(tf.gather(tensor, rows) for tensor in tensors)
 
-    indices = tf.data.Dataset.range(1).map(permutation).flat_map(batches)
-    # flat_map hides the length Keras needs to count an epoch's steps.
-    indices = indices.apply(
-        tf.data.experimental.assert_cardinality(-(-n // batch_size))
-    )
+    indices = tf.data.Dataset.counter(first_epoch).map(order).flat_map(batches)
     data = tf.data.Dataset.from_tensors(tuple(arrays)).repeat()
     options = tf.data.Options()
     options.experimental_optimization.apply_default_optimizations = False
-    # The epoch counter is state outside the dataset; nothing serialises it.
-    options.experimental_external_state_policy = (
-        tf.data.experimental.ExternalStatePolicy.IGNORE
-    )
     dataset = tf.data.Dataset.zip((indices, data)).map(
         gather, num_parallel_calls=tf.data.AUTOTUNE
     )
@@ -186,42 +183,59 @@ def reshuffled_batches(arrays, *, batch_size, seed, first_epoch=0):
 
 
 def fit_inputs(
-    examples, sample_weight, rows, *, batch_size, shuffle, seed, first_epoch=0
+    examples,
+    sample_weight,
+    rows,
+    *,
+    batch_size,
+    shuffle,
+    seed,
+    first_epoch=0,
+    steps_per_execution=1,
 ):
     """``Model.fit`` keyword arguments that train on ``examples.take(rows)``.
 
-    Small selections become float32 arrays (Keras batches and shuffles them
-    in the graph; a seeded shuffle on TensorFlow goes through
-    :func:`reshuffled_batches`); large ones a :class:`WindowBatches`.
-    ``first_epoch`` is the ``initial_epoch`` of the fit.
+    Small selections become float32 arrays. On TensorFlow they are served
+    by :func:`repeated_batches` (``steps_per_epoch`` batches an epoch) when
+    ``steps_per_execution`` divides an epoch's batches: a compiled call of
+    that many steps would otherwise run on into the next pass. Elsewhere
+    Keras batches and shuffles them itself. Large selections become a
+    :class:`WindowBatches`. ``first_epoch`` is the ``initial_epoch`` of the
+    fit.
     """
-    if fits_in_memory(examples, len(rows)):
-        arrays = examples.take(rows)
-        if sample_weight is not None:
-            arrays += (sample_weight[rows].astype(np.float32),)
-        if shuffle and seed is not None and keras.backend.backend() == "tensorflow":
-            batches = reshuffled_batches(
-                arrays, batch_size=batch_size, seed=seed, first_epoch=first_epoch
-            )
-            # Keras warns that it does not shuffle datasets: this one does.
-            return {"x": batches, "shuffle": False}
-        return {
-            "x": arrays[0],
-            "y": arrays[1],
-            "sample_weight": arrays[2] if len(arrays) == 3 else None,
-            "batch_size": batch_size,
-            "shuffle": shuffle,
-        }
-    batches = WindowBatches(
-        examples,
-        sample_weight,
-        rows,
-        batch_size=batch_size,
-        shuffle=shuffle,
-        seed=seed,
-        first_epoch=first_epoch,
-    )
-    return {"x": batches}
+    if not fits_in_memory(examples, len(rows)):
+        batches = WindowBatches(
+            examples,
+            sample_weight,
+            rows,
+            batch_size=batch_size,
+            shuffle=shuffle,
+            seed=seed,
+            first_epoch=first_epoch,
+        )
+        return {"x": batches}
+    arrays = examples.take(rows)
+    if sample_weight is not None:
+        arrays += (sample_weight[rows].astype(np.float32),)
+    n_batches = -(-len(rows) // batch_size)
+    if keras.backend.backend() == "tensorflow" and n_batches % steps_per_execution == 0:
+        if shuffle and seed is None:
+            seed = int(np.random.randint(np.iinfo(np.int32).max))
+        batches = repeated_batches(
+            arrays,
+            batch_size=batch_size,
+            seed=seed if shuffle else None,
+            first_epoch=first_epoch,
+        )
+        # Keras warns that it does not shuffle datasets: this one does.
+        return {"x": batches, "steps_per_epoch": n_batches, "shuffle": False}
+    return {
+        "x": arrays[0],
+        "y": arrays[1],
+        "sample_weight": arrays[2] if len(arrays) == 3 else None,
+        "batch_size": batch_size,
+        "shuffle": shuffle,
+    }
 
 
 def validation_data(examples, rows, *, batch_size):

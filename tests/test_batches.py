@@ -1,0 +1,112 @@
+"""How training batches reach Keras: one endless dataset on TensorFlow, a
+new order every pass, and exactly one pass per epoch."""
+
+import keras
+import numpy as np
+import pytest
+from numpy.testing import assert_array_equal
+
+from skrnn import RNNForecaster
+from skrnn._batches import Examples, fit_inputs, repeated_batches
+
+tensorflow_only = pytest.mark.skipif(
+    keras.backend.backend() != "tensorflow", reason="the dataset is tf.data"
+)
+
+
+def passes(dataset, n_passes, n_batches):
+    """The rows served in each of the first ``n_passes`` passes, in order."""
+    batches = [x.numpy()[:, 0] for x, _ in dataset.take(n_passes * n_batches)]
+    return [
+        np.concatenate(batches[p * n_batches : (p + 1) * n_batches])
+        for p in range(n_passes)
+    ]
+
+
+@tensorflow_only
+def test_every_pass_serves_every_row_once_in_a_new_seeded_order():
+    rows = np.arange(10, dtype=np.float32)
+    arrays = (rows[:, None], rows[:, None])
+    first = passes(repeated_batches(arrays, batch_size=4, seed=0), 3, 3)
+    for served in first:
+        assert sorted(served) == list(rows)
+    assert not np.array_equal(first[0], first[1])
+    again = passes(repeated_batches(arrays, batch_size=4, seed=0), 3, 3)
+    for served, served_again in zip(first, again):
+        assert_array_equal(served, served_again)
+    # A fit continued at epoch 1 (partial_fit) goes on with the second order.
+    later = passes(repeated_batches(arrays, batch_size=4, seed=0, first_epoch=1), 1, 3)
+    assert_array_equal(later[0], first[1])
+
+
+@tensorflow_only
+def test_without_a_seed_every_pass_is_in_time_order():
+    rows = np.arange(10, dtype=np.float32)
+    arrays = (rows[:, None], rows[:, None])
+    for served in passes(repeated_batches(arrays, batch_size=4, seed=None), 2, 3):
+        assert_array_equal(served, rows)
+
+
+@tensorflow_only
+@pytest.mark.parametrize(
+    "steps_per_execution, repeated", [(1, True), (7, True), (3, False)]
+)
+def test_an_endless_dataset_only_when_a_call_ends_with_the_pass(
+    sine_windows, steps_per_execution, repeated
+):
+    # 7 batches a pass: a compiled call of 3 steps would run into the next
+    # pass, so Keras gets the arrays and ends the epoch itself.
+    X, y = sine_windows
+    inputs = fit_inputs(
+        Examples(X, y),
+        None,
+        np.arange(200),
+        batch_size=32,
+        shuffle=True,
+        seed=0,
+        steps_per_execution=steps_per_execution,
+    )
+    assert ("steps_per_epoch" in inputs) is repeated
+    if repeated:
+        assert inputs["steps_per_epoch"] == 7
+    else:
+        assert inputs["batch_size"] == 32 and len(inputs["x"]) == 200
+
+
+class BatchLosses(keras.callbacks.Callback):
+    def __init__(self):
+        super().__init__()
+        self.epochs = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epochs.append([])
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.epochs[-1].append(float(logs["loss"]))
+
+
+@pytest.mark.parametrize("shuffle", [True, False])
+def test_unseeded_fits_reshuffle_each_epoch_unless_told_not_to(sine_windows, shuffle):
+    # At a learning rate of 1e-12 the weights stay put: the losses of an
+    # epoch's batches depend on the order of the windows alone.
+    X, y = sine_windows
+    losses = BatchLosses()
+    model = RNNForecaster(
+        units=4,
+        epochs=3,
+        learning_rate=1e-12,
+        early_stopping=False,
+        validation_fraction=0.0,
+        steps_per_execution=1,
+        shuffle=shuffle,
+        callbacks=[losses],
+    ).fit(X[:200], y[:200])
+    epochs = np.array(losses.epochs)
+    assert epochs.shape == (3, 7)
+    assert model.n_iter_ == 3
+    if shuffle:
+        assert not np.allclose(epochs[0], epochs[1])
+        assert not np.allclose(epochs[1], epochs[2])
+    else:
+        np.testing.assert_allclose(epochs[0], epochs[1], rtol=1e-5)
+        np.testing.assert_allclose(epochs[1], epochs[2], rtol=1e-5)
