@@ -124,7 +124,7 @@ def fits_in_memory(examples, n_rows):
     return n_bytes <= MAX_COPY_BYTES
 
 
-def repeated_batches(arrays, *, batch_size, seed, first_epoch=0):
+def repeated_batches(arrays, *, batch_size, seed, first_epoch=0, endless=True):
     """An endless ``tf.data.Dataset`` of the batches of ``arrays``: one pass
     over the rows after another, each pass in a new order fixed by
     ``(seed, epoch)``, or in time order if ``seed`` is None.
@@ -149,6 +149,10 @@ def repeated_batches(arrays, *, batch_size, seed, first_epoch=0):
         Seed of the orders; None serves the rows in time order.
     first_epoch : int, default=0
         The epoch of the first pass (``initial_epoch``).
+    endless : bool, default=True
+        If False, the dataset is one pass long and Keras iterates it afresh
+        every epoch; the pass is then counted by a variable outside the
+        dataset, so each epoch still gets its own order.
     """
     import tensorflow as tf
 
@@ -172,10 +176,23 @@ def repeated_batches(arrays, *, batch_size, seed, first_epoch=0):
     def gather(rows, tensors):
         return tuple(tf.gather(tensor, rows) for tensor in tensors)
 
-    indices = tf.data.Dataset.counter(first_epoch).map(order).flat_map(batches)
-    data = tf.data.Dataset.from_tensors(tuple(arrays)).repeat()
     options = tf.data.Options()
     options.experimental_optimization.apply_default_optimizations = False
+    if endless:
+        epochs = tf.data.Dataset.counter(first_epoch)
+    else:
+        epoch = tf.Variable(first_epoch, dtype=tf.int64, trainable=False)
+        epochs = tf.data.Dataset.range(1).map(lambda _: epoch.assign_add(1) - 1)
+        # Nothing serialises the dataset, so its outside state is harmless.
+        options.experimental_external_state_policy = (
+            tf.data.experimental.ExternalStatePolicy.IGNORE
+        )
+    indices = epochs.map(order).flat_map(batches)
+    if not endless:
+        # flat_map hides the length Keras needs to count an epoch's steps.
+        n_batches = -(-n // batch_size)
+        indices = indices.apply(tf.data.experimental.assert_cardinality(n_batches))
+    data = tf.data.Dataset.from_tensors(tuple(arrays)).repeat()
     dataset = tf.data.Dataset.zip((indices, data)).map(
         gather, num_parallel_calls=tf.data.AUTOTUNE
     )
@@ -196,10 +213,12 @@ def fit_inputs(
     """``Model.fit`` keyword arguments that train on ``examples.take(rows)``.
 
     Small selections become float32 arrays. On TensorFlow they are served
-    by :func:`repeated_batches` (``steps_per_epoch`` batches an epoch) when
-    ``steps_per_execution`` divides an epoch's batches: a compiled call of
-    that many steps would otherwise run on into the next pass. Elsewhere
-    Keras batches and shuffles them itself. Large selections become a
+    by an endless :func:`repeated_batches` (``steps_per_epoch`` batches an
+    epoch) when ``steps_per_execution`` divides an epoch's batches (a
+    compiled call of that many steps would otherwise run on into the next
+    pass), else by a one-pass one if the shuffle is seeded (Keras's would
+    repeat one order). Elsewhere Keras batches and shuffles them itself.
+    Large selections become a
     :class:`WindowBatches`. ``first_epoch`` is the ``initial_epoch`` of the
     fit.
     """
@@ -218,7 +237,9 @@ def fit_inputs(
     if sample_weight is not None:
         arrays += (sample_weight[rows].astype(np.float32),)
     n_batches = -(-len(rows) // batch_size)
-    if keras.backend.backend() == "tensorflow" and n_batches % steps_per_execution == 0:
+    endless = n_batches % steps_per_execution == 0
+    seeded = shuffle and seed is not None
+    if keras.backend.backend() == "tensorflow" and (endless or seeded):
         if shuffle and seed is None:
             seed = int(np.random.randint(np.iinfo(np.int32).max))
         batches = repeated_batches(
@@ -226,9 +247,13 @@ def fit_inputs(
             batch_size=batch_size,
             seed=seed if shuffle else None,
             first_epoch=first_epoch,
+            endless=endless,
         )
         # Keras warns that it does not shuffle datasets: this one does.
-        return {"x": batches, "steps_per_epoch": n_batches, "shuffle": False}
+        inputs = {"x": batches, "shuffle": False}
+        if endless:
+            inputs["steps_per_epoch"] = n_batches
+        return inputs
     return {
         "x": arrays[0],
         "y": arrays[1],

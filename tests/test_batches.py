@@ -40,6 +40,19 @@ def test_every_pass_serves_every_row_once_in_a_new_seeded_order():
 
 
 @tensorflow_only
+def test_a_one_pass_dataset_still_gets_a_new_order_every_epoch():
+    # Keras iterates it afresh each epoch; the pass is counted outside it.
+    rows = np.arange(10, dtype=np.float32)
+    arrays = (rows[:, None], rows[:, None])
+    dataset = repeated_batches(arrays, batch_size=4, seed=0, endless=False)
+    assert dataset.cardinality() == 3
+    orders = [passes(dataset, 1, 3)[0] for _ in range(2)]
+    endless = passes(repeated_batches(arrays, batch_size=4, seed=0), 2, 3)
+    assert_array_equal(orders[0], endless[0])
+    assert_array_equal(orders[1], endless[1])
+
+
+@tensorflow_only
 def test_without_a_seed_every_pass_is_in_time_order():
     rows = np.arange(10, dtype=np.float32)
     arrays = (rows[:, None], rows[:, None])
@@ -49,13 +62,15 @@ def test_without_a_seed_every_pass_is_in_time_order():
 
 @tensorflow_only
 @pytest.mark.parametrize(
-    "steps_per_execution, repeated", [(1, True), (7, True), (3, False)]
+    "steps_per_execution, seed, served",
+    [(1, None, "endless"), (7, 0, "endless"), (3, 0, "one pass"), (3, None, "arrays")],
 )
 def test_an_endless_dataset_only_when_a_call_ends_with_the_pass(
-    sine_windows, steps_per_execution, repeated
+    sine_windows, steps_per_execution, seed, served
 ):
     # 7 batches a pass: a compiled call of 3 steps would run into the next
-    # pass, so Keras gets the arrays and ends the epoch itself.
+    # pass, so Keras ends the epoch itself, on a one-pass dataset where the
+    # order is seeded and on the arrays otherwise.
     X, y = sine_windows
     inputs = fit_inputs(
         Examples(X, y),
@@ -63,12 +78,14 @@ def test_an_endless_dataset_only_when_a_call_ends_with_the_pass(
         np.arange(200),
         batch_size=32,
         shuffle=True,
-        seed=0,
+        seed=seed,
         steps_per_execution=steps_per_execution,
     )
-    assert ("steps_per_epoch" in inputs) is repeated
-    if repeated:
+    if served == "endless":
         assert inputs["steps_per_epoch"] == 7
+    elif served == "one pass":
+        assert "steps_per_epoch" not in inputs
+        assert inputs["x"].cardinality() == 7
     else:
         assert inputs["batch_size"] == 32 and len(inputs["x"]) == 200
 
@@ -110,3 +127,24 @@ def test_unseeded_fits_reshuffle_each_epoch_unless_told_not_to(sine_windows, shu
     else:
         np.testing.assert_allclose(epochs[0], epochs[1], rtol=1e-5)
         np.testing.assert_allclose(epochs[1], epochs[2], rtol=1e-5)
+
+
+def test_seeded_fits_reshuffle_each_epoch_when_a_call_spans_batches(sine_windows):
+    # 7 batches an epoch in calls of 3 steps: the one-pass dataset. Keras
+    # reports the epoch's running mean loss after each call, which after the
+    # first call depends on which windows the first 3 batches held.
+    X, y = sine_windows
+    losses = BatchLosses()
+    RNNForecaster(
+        units=4,
+        epochs=3,
+        learning_rate=1e-12,
+        early_stopping=False,
+        validation_fraction=0.0,
+        steps_per_execution=3,
+        random_state=0,
+        callbacks=[losses],
+    ).fit(X[:200], y[:200])
+    first_calls = [epoch[0] for epoch in losses.epochs]
+    assert len(losses.epochs) == 3
+    assert len(set(np.round(first_calls, 6))) == 3
