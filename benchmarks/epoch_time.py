@@ -22,8 +22,9 @@ Short fits (:func:`short_fits`) time whole fits, tracing and compiling
 included, of the course's two stacks (SimpleRNN(40, 40) and two
 Bidirectional LSTM(32) layers): 6 epochs by the course's code, by skrnn
 and by plain Keras compiled as skrnn compiles a short fit (the floor of
-Keras's trainer), and 30 epochs by skrnn, each the first fit of its kind in
-the process.
+Keras's trainer) and, on TensorFlow, by TensorFlow alone without Keras
+(:mod:`benchmarks._tf_code`, the floor of TensorFlow itself); and 30 epochs
+by skrnn, each the first fit of its kind in the process.
 """
 
 import time
@@ -48,6 +49,7 @@ from skrnn.datasets import make_synthetic_series
 
 FORECASTERS = {"SimpleRNN": RNNForecaster, "LSTM": LSTMForecaster}
 HAND = "hand-written Keras"
+TF_ALONE = "TensorFlow alone"
 ROUNDS = 3
 # What hand-written Keras copies from the skrnn fit (columns of its row).
 COMPILE_SETTINGS = ("jit_compile", "steps_per_execution", "batch_size")
@@ -299,6 +301,21 @@ def hand_stack_fit(stack, X, y, epochs):
     )
 
 
+def tf_alone_stack_fit(stack, X, y, epochs):
+    """The stack in TensorFlow alone (no Keras), timed from initialisation:
+    the floor of a short fit on TensorFlow (:mod:`benchmarks._tf_code`)."""
+    from benchmarks._tf_code import fit_epochs
+
+    cell, units, bidirectional = COURSE_STACKS[stack]
+    timer = EpochTimer()
+    start = time.perf_counter()
+    timer.ends = list(
+        fit_epochs(cell, X, y, epochs, units=units, bidirectional=bidirectional)
+    )
+    seconds = time.perf_counter() - start
+    return _short_row(stack, TF_ALONE, timer, seconds, epochs, jit_compile=False)
+
+
 def short_fits(quick):
     """6- and 30-epoch fits of the course's stacks, each the first of its kind.
 
@@ -320,6 +337,9 @@ def short_fits(quick):
         if backend == "tensorflow":
             variants["course short"] = partial(
                 course_stack_fit, stack, train_series, short
+            )
+            variants["TensorFlow alone short"] = partial(
+                tf_alone_stack_fit, stack, X, y, short
             )
         variants["skrnn long"] = partial(skrnn_stack_fit, stack, X, y, long)
         names = list(variants)
