@@ -49,7 +49,17 @@ def expected_failed_checks(estimator):
         return SLIDING_WINDOW_FAILURES
     if isinstance(estimator, SequenceReshaper):
         return {}
+    if type(estimator) is RNNForecaster:
+        return {**FORECASTER_FAILURES, **RNN_FAILURES}
     return FORECASTER_FAILURES
+
+
+RNN_FAILURES = {
+    # float32 batch arithmetic: a row's prediction can move by one ulp
+    # (1e-7) with the other rows of its batch, above the check's atol=1e-9.
+    # The LSTM and GRU pass it; the subset check still runs for all three.
+    "check_methods_sample_order_invariance": "float32 rounding with batch order",
+}
 
 
 # The three forecasters share every line of code but the recurrent cell
