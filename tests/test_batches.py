@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
 
-from skrnn import RNNForecaster
 from skrnn._batches import Examples, fit_inputs, repeated_batches
 
 tensorflow_only = pytest.mark.skipif(
@@ -90,35 +89,12 @@ def test_an_endless_dataset_only_when_a_call_ends_with_the_pass(
         assert inputs["batch_size"] == 32 and len(inputs["x"]) == 200
 
 
-class BatchLosses(keras.callbacks.Callback):
-    def __init__(self):
-        super().__init__()
-        self.epochs = []
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self.epochs.append([])
-
-    def on_train_batch_end(self, batch, logs=None):
-        self.epochs[-1].append(float(logs["loss"]))
-
-
 @pytest.mark.parametrize("shuffle", [True, False])
-def test_unseeded_fits_reshuffle_each_epoch_unless_told_not_to(sine_windows, shuffle):
-    # At a learning rate of 1e-12 the weights stay put: the losses of an
-    # epoch's batches depend on the order of the windows alone.
+def test_unseeded_fits_reshuffle_each_epoch_unless_told_not_to(
+    sine_windows, batch_losses, shuffle
+):
     X, y = sine_windows
-    losses = BatchLosses()
-    model = RNNForecaster(
-        units=4,
-        epochs=3,
-        learning_rate=1e-12,
-        early_stopping=False,
-        validation_fraction=0.0,
-        steps_per_execution=1,
-        shuffle=shuffle,
-        callbacks=[losses],
-    ).fit(X[:200], y[:200])
-    epochs = np.array(losses.epochs)
+    model, epochs = batch_losses(X[:200], y[:200], epochs=3, shuffle=shuffle)
     assert epochs.shape == (3, 7)
     assert model.n_iter_ == 3
     if shuffle:
@@ -129,22 +105,16 @@ def test_unseeded_fits_reshuffle_each_epoch_unless_told_not_to(sine_windows, shu
         np.testing.assert_allclose(epochs[1], epochs[2], rtol=1e-5)
 
 
-def test_seeded_fits_reshuffle_each_epoch_when_a_call_spans_batches(sine_windows):
+def test_seeded_fits_reshuffle_each_epoch_when_a_call_spans_batches(
+    sine_windows, batch_losses
+):
     # 7 batches an epoch in calls of 3 steps: the one-pass dataset. Keras
     # reports the epoch's running mean loss after each call, which after the
     # first call depends on which windows the first 3 batches held.
     X, y = sine_windows
-    losses = BatchLosses()
-    RNNForecaster(
-        units=4,
-        epochs=3,
-        learning_rate=1e-12,
-        early_stopping=False,
-        validation_fraction=0.0,
-        steps_per_execution=3,
-        random_state=0,
-        callbacks=[losses],
-    ).fit(X[:200], y[:200])
-    first_calls = [epoch[0] for epoch in losses.epochs]
-    assert len(losses.epochs) == 3
+    _, epochs = batch_losses(
+        X[:200], y[:200], epochs=3, steps_per_execution=3, random_state=0
+    )
+    first_calls = epochs[:, 0]
+    assert len(epochs) == 3
     assert len(set(np.round(first_calls, 6))) == 3

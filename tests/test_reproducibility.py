@@ -1,6 +1,5 @@
 """The same random_state gives the same model, in this process or another."""
 
-import keras
 import numpy as np
 from joblib import Parallel, delayed
 from numpy.testing import assert_array_equal
@@ -34,45 +33,16 @@ def test_seed_does_not_disturb_the_global_random_state(sine_windows):
     assert np.random.rand() == expected
 
 
-class BatchLosses(keras.callbacks.Callback):
-    """The running mean loss Keras reports after each batch, per epoch."""
-
-    def __init__(self):
-        super().__init__()
-        self.epochs = []
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self.epochs.append([])
-
-    def on_train_batch_end(self, batch, logs=None):
-        self.epochs[-1].append(float(logs["loss"]))
-
-
-def batch_losses(X, y, seed, epochs=2):
-    # At a learning rate of 1e-12 the weights stay put: the losses of an
-    # epoch's batches depend on the order of the windows alone.
-    losses = BatchLosses()
-    RNNForecaster(
-        units=4,
-        epochs=epochs,
-        learning_rate=1e-12,
-        early_stopping=False,
-        validation_fraction=0.0,
-        steps_per_execution=1,
-        callbacks=[losses],
-        random_state=seed,
-    ).fit(X, y)
-    return np.array(losses.epochs)
-
-
-def test_seeded_fits_shuffle_every_epoch_anew_and_alike_run_to_run(sine_windows):
+def test_seeded_fits_shuffle_every_epoch_anew_and_alike_run_to_run(
+    sine_windows, batch_losses
+):
     X, y = sine_windows
     X, y = X[:200], y[:200]
-    first = batch_losses(X, y, seed=0)
+    _, first = batch_losses(X, y, random_state=0)
     assert first.shape == (2, 7)
     assert not np.allclose(first[0], first[1])
-    assert_array_equal(batch_losses(X, y, seed=0), first)
-    assert not np.allclose(batch_losses(X, y, seed=1)[0], first[0])
+    assert_array_equal(batch_losses(X, y, random_state=0)[1], first)
+    assert not np.allclose(batch_losses(X, y, random_state=1)[1][0], first[0])
 
 
 def test_find_learning_rate_does_not_repeat_its_batches(sine_windows):
