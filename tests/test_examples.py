@@ -8,12 +8,7 @@ import matplotlib
 import matplotlib.pyplot as pyplot
 import pytest
 
-from skrnn import LSTMForecaster
-
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-HAS_WORKFLOW = hasattr(LSTMForecaster, "forecast") and hasattr(
-    LSTMForecaster, "find_learning_rate"
-)
 
 # Each example and a line its output must contain.
 CASES = {
@@ -25,7 +20,6 @@ CASES = {
     "plot_panel_forecast.py": r"held-out hours inside the 90% interval: \d+%",
     "plot_load_covariates.py": r"with covariates: MAE +\d+\.\d",
 }
-NEEDS_WORKFLOW = {"plot_course_simple_rnn.py", "plot_sunspots_forecast.py"}
 
 
 def test_every_example_is_run_here():
@@ -34,8 +28,6 @@ def test_every_example_is_run_here():
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_example_runs(name, tmp_path, monkeypatch, capsys):
-    if name in NEEDS_WORKFLOW and not HAS_WORKFLOW:
-        pytest.skip("forecast/find_learning_rate have not landed yet")
     monkeypatch.setenv("SKRNN_EXAMPLE_EPOCHS", "2")
     monkeypatch.setenv("SKRNN_DEMO_EPOCHS", "2")
     monkeypatch.chdir(tmp_path)

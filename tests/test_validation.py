@@ -529,14 +529,6 @@ def test_bad_transformer_input(call, error, match):
         call()
 
 
-# The workflow methods (issue 3); skipped where they do not exist.
-needs = {
-    name: pytest.mark.skipif(
-        not hasattr(LSTMForecaster, name), reason=f"{name} not implemented yet"
-    )
-    for name in ("forecast", "predict_interval", "find_learning_rate")
-}
-
 FORECAST_CASES = [
     pytest.param(lambda s: (s, 0), {}, "steps must be an int >= 1", id="steps=0"),
     pytest.param(lambda s: (s, 2.5), {}, "steps must be an int >= 1", id="steps=2.5"),
@@ -618,7 +610,6 @@ FORECAST_CASES = [
 ]
 
 
-@needs["forecast"]
 @pytest.mark.parametrize("bad_args, kwargs, match", FORECAST_CASES)
 def test_bad_forecast_input(bad_args, kwargs, match, fitted, sine):
     model, _ = fitted
@@ -626,7 +617,6 @@ def test_bad_forecast_input(bad_args, kwargs, match, fitted, sine):
         model.forecast(*bad_args(sine), **kwargs)
 
 
-@needs["forecast"]
 def test_forecast_refuses_a_model_whose_targets_are_not_every_column(sine, monkeypatch):
     frame = pd.DataFrame({"a": sine[:60], "b": -sine[:60]})
     X, y = make_windows(frame, window=5, horizon=2, target="a")
@@ -649,13 +639,11 @@ def test_bad_metric_input():
         mean_absolute_error([np.nan, 1.0], [1.0, np.nan])
 
 
-@needs["forecast"]
 def test_forecast_before_fit(sine):
     with pytest.raises(NotFittedError, match="not fitted yet"):
         LSTMForecaster().forecast(sine, 3)
 
 
-@needs["predict_interval"]
 @pytest.mark.parametrize(
     "bad_X, coverage, error, match",
     [
@@ -675,7 +663,6 @@ def test_bad_predict_interval_input(
         LSTMForecaster().predict_interval(sine_windows[0])
 
 
-@needs["find_learning_rate"]
 @pytest.mark.parametrize(
     "params, bad_data, kwargs, match",
     [
