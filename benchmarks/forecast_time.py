@@ -138,7 +138,7 @@ def measure_one(forecaster, series, course_steps):
 
 def coverage_origins(estimator, n_history):
     """Forecast origins that ``forecast(..., coverage=...)`` calibrates on."""
-    from skrnn._forecast import MIN_CALIBRATION_ORIGINS
+    from skrnn._calibration import MIN_CALIBRATION_ORIGINS
 
     n_calibration = max(
         MIN_CALIBRATION_ORIGINS, int(estimator.validation_fraction * n_history)
