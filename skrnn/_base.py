@@ -231,7 +231,7 @@ class BaseRecurrentForecaster(
         """Validate the data, learn the scaling and build a compiled model.
 
         Used by :meth:`fit` and the first :meth:`partial_fit`. Returns the
-        :class:`_TrainingData` to train on.
+        :class:`~skrnn._training_data.TrainingData` to train on.
         """
         # Resolving loss and optimizer names first reports a typo before any
         # data or backend work.

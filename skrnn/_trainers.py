@@ -1,4 +1,5 @@
-"""Compiled training models, reused from one fit to the next.
+"""The training engine: a fit's loop, its compile settings, and compiled
+training models reused from one fit to the next.
 
 Keras 3 on TensorFlow keeps ~11 MB alive for every model it trains (its
 traced train function), even after ``keras.backend.clear_session()``; a
@@ -9,6 +10,10 @@ and compile settings, borrowed from a pool. Before a fit, the trainer takes
 the estimator's freshly initialised variables and an optimizer in its
 initial state; after the fit, the estimator's model takes the trained
 variables. A reused trainer also skips tracing (and XLA compilation).
+
+:func:`train` runs an estimator's training loop on a borrowed trainer;
+:func:`compile_kwargs` and :func:`compile_settings` turn its parameters
+into ``Model.compile`` arguments.
 """
 
 import contextlib
