@@ -217,19 +217,30 @@ def conformal_width(abs_residuals, coverage):
     """Split-conformal half-width: the ``coverage`` quantile of the absolute
     residuals along axis 0, with the finite-sample correction.
 
-    With ``n`` residuals the quantile is taken at ``ceil((n + 1) coverage) / n``,
+    With ``n`` residuals it is the ``ceil((n + 1) coverage)``-th smallest,
     which needs ``n >= coverage / (1 - coverage)`` residuals.
+
+    Examples
+    --------
+    Of 20 residuals, a 90% interval takes the 19th smallest, a 95% one the
+    largest:
+
+    >>> import numpy as np
+    >>> from skrnn._calibration import conformal_width
+    >>> residuals = np.arange(1.0, 21.0)
+    >>> float(conformal_width(residuals, 0.9)), float(conformal_width(residuals, 0.95))
+    (19.0, 20.0)
     """
     n = len(abs_residuals)
-    level = math.ceil((n + 1) * coverage) / n if n else math.inf
-    if level > 1:
+    rank = math.ceil((n + 1) * coverage)
+    if rank > n:
         needed = min_residuals(coverage)
         raise ValueError(
             f"A {coverage:.0%} interval needs at least {needed} calibration "
             f"residuals, but there are {n}: lower coverage or calibrate on "
             "more data (a larger validation_fraction or a longer history)."
         )
-    return np.quantile(abs_residuals, level, axis=0, method="higher")
+    return np.partition(abs_residuals, rank - 1, axis=0)[rank - 1]
 
 
 def window_scales(windows):
@@ -290,7 +301,7 @@ def lead_widths(errors, flat, coverage):
     Examples
     --------
     Twenty forecasts from varying windows miss by 1 to 20 of their scales,
-    ten from flat ones by 0.1: a 90% interval is 20 scales wide on either
+    ten from flat ones by 0.1: a 90% interval is 19 scales wide on either
     side of a varying window's forecast, 0.1 of a flat one's.
 
     >>> import numpy as np
@@ -298,7 +309,7 @@ def lead_widths(errors, flat, coverage):
     >>> errors = np.r_[np.arange(1.0, 21.0), np.full(10, -0.1)][:, None, None]
     >>> flat = np.r_[np.zeros(20, bool), np.ones(10, bool)][:, None]
     >>> lead_widths(errors, flat, 0.9)[:, 0, 0]
-    array([20. ,  0.1])
+    array([19. ,  0.1])
     """
     needed = min_residuals(coverage)
     widths = np.empty((2, *errors.shape[1:]))
