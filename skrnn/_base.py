@@ -17,6 +17,7 @@ from skrnn._forecast import is_pandas
 from skrnn._forecasting import ForecastMixin
 from skrnn._inference import PREDICT_BATCH_SIZE, make_predict_function
 from skrnn._lr_finder import LearningRateFinderMixin
+from skrnn._model import build_model
 from skrnn._model_bytes import pickle_model_state, unpickle_model_state
 from skrnn._normalize_choice import decision_sample, resolve_normalize
 from skrnn._random import int_seed
@@ -24,7 +25,6 @@ from skrnn._scaling import NORMALIZE_MODES, window_scaling
 from skrnn._scikeras_compat import KerasRegressorBase
 from skrnn._target_layout import target_layout
 from skrnn._trainers import (
-    build_estimator_model,
     compile_kwargs,
     compile_settings,
     train,
@@ -47,6 +47,55 @@ def _restore_on_failure(estimator):
         vars(estimator).clear()
         vars(estimator).update(saved)
         raise
+
+
+def _positive_int_tuple(value, name):
+    """``units``-like parameters: an int or a non-empty sequence of ints >= 1."""
+    values = (value,) if isinstance(value, Integral) else tuple(value)
+    if not all(
+        isinstance(v, Integral) and not isinstance(v, bool) and v >= 1 for v in values
+    ):
+        raise ValueError(
+            f"{name} must be a positive int or a tuple of positive ints, got {value!r}."
+        )
+    return tuple(int(v) for v in values)
+
+
+def _compiled_model(estimator, scaling, settings, *, seed=None):
+    """A compiled Keras model for ``estimator``'s parameters and fitted shapes.
+
+    ``seed`` defaults to the fit's seed, so the initial weights follow
+    ``random_state``.
+    """
+    units = _positive_int_tuple(estimator.units, "units")
+    dense_units = (
+        ()
+        if not estimator.dense_units
+        else _positive_int_tuple(estimator.dense_units, "dense_units")
+    )
+    model = build_model(
+        cell=estimator._cell,
+        input_shape=estimator.input_shape_,
+        n_outputs=estimator.n_outputs_,
+        units=units,
+        bidirectional=estimator.bidirectional,
+        dropout=estimator.dropout,
+        recurrent_dropout=estimator.recurrent_dropout,
+        conv_filters=estimator.conv_filters,
+        kernel_size=estimator.kernel_size,
+        dense_units=dense_units,
+        scaling=scaling,
+        output_scale=estimator.output_scale,
+        preprocessing=estimator.preprocessing,
+        postprocessing=estimator.postprocessing,
+        layout=estimator._layout(),
+        seed=estimator._random_state if seed is None else seed,
+    )
+    # compile__jit_compile and the like, when given, win over the settings.
+    model.compile(**{**settings, **compile_kwargs(estimator)})
+    # A built optimizer saves and pickles with all its variables.
+    model.optimizer.build(model.trainable_variables)
+    return model
 
 
 class BaseRecurrentForecaster(
@@ -285,8 +334,8 @@ class BaseRecurrentForecaster(
         return data
 
     def _build_model(self, scaling, settings, *, seed=None):
-        """See :func:`skrnn._trainers.build_estimator_model`."""
-        return build_estimator_model(self, scaling, settings, seed=seed)
+        """See :func:`_compiled_model`."""
+        return _compiled_model(self, scaling, settings, seed=seed)
 
     def _trainer_key(self, compile_settings):
         """See :func:`skrnn._trainers.trainer_key`."""

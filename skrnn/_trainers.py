@@ -21,7 +21,6 @@ import json
 import logging
 import threading
 from collections import OrderedDict
-from numbers import Integral
 
 import keras
 import numpy as np
@@ -29,7 +28,6 @@ import numpy as np
 from skrnn._batches import fit_inputs, validation_data
 from skrnn._compile import resolve_loss, resolve_metrics, resolve_optimizer
 from skrnn._covariate_model import model_scaling
-from skrnn._model import build_model
 from skrnn._random import SeedEachEpoch, seeded
 from skrnn._scikeras_compat import route_params
 
@@ -250,55 +248,6 @@ def trainer_key(estimator, settings):
     )
 
 
-def _positive_int_tuple(value, name):
-    """``units``-like parameters: an int or a non-empty sequence of ints >= 1."""
-    values = (value,) if isinstance(value, Integral) else tuple(value)
-    if not all(
-        isinstance(v, Integral) and not isinstance(v, bool) and v >= 1 for v in values
-    ):
-        raise ValueError(
-            f"{name} must be a positive int or a tuple of positive ints, got {value!r}."
-        )
-    return tuple(int(v) for v in values)
-
-
-def build_estimator_model(estimator, scaling, settings, *, seed=None):
-    """A compiled Keras model for ``estimator``'s parameters and fitted shapes.
-
-    ``seed`` defaults to the fit's seed, so the initial weights follow
-    ``random_state``.
-    """
-    units = _positive_int_tuple(estimator.units, "units")
-    dense_units = (
-        ()
-        if not estimator.dense_units
-        else _positive_int_tuple(estimator.dense_units, "dense_units")
-    )
-    model = build_model(
-        cell=estimator._cell,
-        input_shape=estimator.input_shape_,
-        n_outputs=estimator.n_outputs_,
-        units=units,
-        bidirectional=estimator.bidirectional,
-        dropout=estimator.dropout,
-        recurrent_dropout=estimator.recurrent_dropout,
-        conv_filters=estimator.conv_filters,
-        kernel_size=estimator.kernel_size,
-        dense_units=dense_units,
-        scaling=scaling,
-        output_scale=estimator.output_scale,
-        preprocessing=estimator.preprocessing,
-        postprocessing=estimator.postprocessing,
-        layout=estimator._layout(),
-        seed=estimator._random_state if seed is None else seed,
-    )
-    # compile__jit_compile and the like, when given, win over the settings.
-    model.compile(**{**settings, **compile_kwargs(estimator)})
-    # A built optimizer saves and pickles with all its variables.
-    model.optimizer.build(model.trainable_variables)
-    return model
-
-
 def build_trainer(estimator, settings):
     """A compiled model of ``estimator``'s architecture, statistics unset."""
     scaling = model_scaling(
@@ -308,7 +257,7 @@ def build_trainer(estimator, settings):
         estimator._target_features(),
         estimator._layout(),
     )
-    return build_estimator_model(estimator, scaling, settings, seed=0)
+    return estimator._build_model(scaling, settings, seed=0)
 
 
 def _fit_callbacks(estimator, has_validation):
