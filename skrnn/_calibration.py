@@ -99,11 +99,15 @@ def calibration_counts(
     """Origins whose forecasts calibrate ``forecast``'s intervals, and the
     number of known errors they give at each lead.
 
-    The origins are the last ``max(min_origins, min(validation_fraction *
-    len(values), max_origins))`` time steps before each lead's target
-    leaves ``values`` (for one series, at least as many as ``coverage``
-    needs), after the first window. A forecast from an origin whose window
-    has NaN, or of a NaN value, gives no error.
+    The origins are the last ``n = max(min_origins,
+    min(validation_fraction * len(values), max_origins))`` time steps
+    before each lead's target leaves ``values`` (for one series, at least
+    as many as ``coverage`` needs), after the first window: ``n`` whole
+    forecasts, then the later origins whose forecasts leave ``values``
+    before their last lead, which give more errors at the early leads; at
+    most ``max(max_origins, n)`` origins in all, the latest dropped. A
+    forecast from an origin whose window has NaN, or of a NaN value, gives
+    no error.
 
     Parameters
     ----------
@@ -116,7 +120,8 @@ def calibration_counts(
         Fewer suffice per series of a panel, whose errors calibrate together
         (see :func:`origins_per_series`).
     max_origins : int, default=None
-        The most origins ``validation_fraction`` asks for (no bound if None).
+        The most origins ``validation_fraction`` asks for, and in all (no
+        bound if None).
 
     Returns
     -------
@@ -145,8 +150,11 @@ def calibration_counts(
         min_residuals(coverage) if min_origins >= MIN_CALIBRATION_ORIGINS else 1,
         share,
     )
+    n_origins = n_calibration + steps - 1
+    if max_origins is not None:
+        n_origins = min(n_origins, max(max_origins, n_calibration))
     first = max(timesteps, n_values - n_calibration - steps + 1)
-    origins = np.arange(first, n_values)
+    origins = np.arange(first, min(first + n_origins, n_values))
     missing = np.isnan(values).any(axis=1)
     n_missing = np.concatenate([[0], np.cumsum(missing)])
     window_known = n_missing[origins] == n_missing[origins - timesteps]

@@ -54,21 +54,33 @@ def test_calibration_counts_take_the_last_origins_up_to_the_share():
     origins, counts = calibration_counts(values, 24, 3, 0.9, 0.1)
     assert_array_equal(origins, np.arange(898, 1000))
     assert_array_equal(counts, [102, 101, 100])
-    # One of 2000 series: one origin for the last lead.
+    # One of 2000 series: one whole forecast, the latest.
     fewest, most = origins_per_series(2000, 0.9)
     origins, counts = calibration_counts(
         values, 24, 3, 0.9, 0.1, min_origins=fewest, max_origins=most
     )
-    assert_array_equal(origins, [997, 998, 999])
-    assert_array_equal(counts, [3, 2, 1])
-    # A gap: windows over it and forecasts of it give no error.
-    values[995] = np.nan
-    # Origins 994..999 (5 for the last lead, 1 more for the first): those
-    # of 996 and 997 read it, 995 forecasts it one step ahead, 994 two.
-    _, counts = calibration_counts(
-        values, 2, 2, 0.9, 0.1, min_origins=fewest, max_origins=5
+    assert_array_equal(origins, [997])
+    assert_array_equal(counts, [1, 1, 1])
+    # One of 250: up to 4 whole forecasts, the latest.
+    origins, counts = calibration_counts(
+        values, 24, 3, 0.9, 0.1, min_origins=1, max_origins=4
     )
-    assert_array_equal(counts, [3, 2])
+    assert_array_equal(origins, [994, 995, 996, 997])
+    assert_array_equal(counts, [4, 4, 4])
+    # Where validation_fraction asks for fewer (3), the budget of 4 takes
+    # one origin more, which gives errors at the first two leads.
+    origins, counts = calibration_counts(
+        values, 24, 3, 0.9, 0.003, min_origins=1, max_origins=4
+    )
+    assert_array_equal(origins, [995, 996, 997, 998])
+    assert_array_equal(counts, [4, 4, 3])
+    # A gap: windows over it and forecasts of it give no error. Origins
+    # 995..998: those of 996 and 997 read it, 995 forecasts it first.
+    values[995] = np.nan
+    _, counts = calibration_counts(
+        values, 2, 2, 0.9, 0.1, min_origins=fewest, max_origins=4
+    )
+    assert_array_equal(counts, [1, 2])
 
 
 def test_too_short_to_calibrate_names_the_lead_and_the_fixes():
@@ -173,10 +185,9 @@ def test_many_long_series_calibrate_on_a_bounded_number_of_origins(
 
     monkeypatch.setattr(type(model), "_roll_out", counting)
     forecasts = model.forecast(histories, 3, coverage=0.9)
-    # The forecast itself, then one origin for the last lead per series
-    # (ceil(1000 / 300) = 4), with the two after it for the earlier leads:
-    # not 10% of each series (300 of 3000 values).
-    assert rolled_out == [300, 300 * (4 + 2)]
+    # The forecast itself, then ceil(1000 / 300) = 4 whole forecasts per
+    # series: not 10% of each series (300 of 3000 values) and more.
+    assert rolled_out == [300, 300 * 4]
     assert all(np.all(b[:, 0] < b[:, 1]) for _, b in forecasts)
 
 
