@@ -9,7 +9,7 @@ from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
-from skrnn._batches import Examples, complete_rows
+from skrnn._batches import Examples, complete_rows, read_rows
 from skrnn._bounds import check_bounds, clip
 from skrnn._covariate_model import model_scaling
 from skrnn._fitted_windows import FittedWindowsMixin
@@ -313,7 +313,7 @@ class BaseRecurrentForecaster(
         windows = y_sample = None
         if self.normalize_ in ("global", "last") or layout is not None:
             sample = data.scaling_sample()
-            windows = np.asarray(data.X[sample], dtype=np.float32)
+            windows = read_rows(data.X, sample, dtype=np.float32)
             windows, y_sample = self._preprocess(windows), data.y[sample]
         scaling = model_scaling(
             self.normalize_,

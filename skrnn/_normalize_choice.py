@@ -8,6 +8,8 @@ same mode, the same model and the same forecasts.
 
 import numpy as np
 
+from skrnn._batches import read_rows
+
 # Windows read to choose the mode: enough for stable quantiles, bounded so
 # that a huge (lazy) panel is never copied whole.
 DECISION_SAMPLE_SIZE = 2_000
@@ -45,7 +47,7 @@ def decision_sample(X, rows, channels=None, past=None):
     """
     if len(rows) > DECISION_SAMPLE_SIZE:
         rows = rows[np.linspace(0, len(rows) - 1, DECISION_SAMPLE_SIZE).astype(int)]
-    windows = np.asarray(X[rows], dtype=np.float64)[:, :past]
+    windows = read_rows(X, rows, dtype=np.float64)[:, :past]
     return windows if channels is None else windows[:, :, list(channels)]
 
 
