@@ -77,6 +77,26 @@ class ValidationSplit:
             )
         return rows[np.sort(train)], rows[np.sort(validation)]
 
+    def fraction(self, n_rows):
+        """The share of ``n_rows`` rows that validate: ``validation_fraction``
+        itself for a float, the size of a splitter's last validation fold
+        over ``n_rows`` otherwise (for code that needs a fraction, such as
+        the calibration of ``forecast``).
+
+        Examples
+        --------
+        >>> from sklearn.model_selection import TimeSeriesSplit
+        >>> from skrnn._validation_split import ValidationSplit
+        >>> ValidationSplit(0.1).fraction(50)
+        0.1
+        >>> ValidationSplit(TimeSeriesSplit(n_splits=3)).fraction(100)
+        0.25
+        """
+        if isinstance(self.validation_fraction, Real):
+            return float(self.validation_fraction)
+        _, validation = self.split(np.arange(n_rows))
+        return len(validation) / n_rows
+
 
 def check_splitter(splitter):
     """Refuse an object that is neither a fraction nor a splitter."""

@@ -180,3 +180,8 @@ def test_fit_refuses_a_validation_fraction_that_is_neither():
     model = RNNForecaster(validation_fraction="tail", **TINY)
     with pytest.raises(ValueError, match="'validation_fraction' parameter"):
         model.fit(X, y)
+
+
+def test_the_split_tells_its_share_of_the_rows():
+    assert ValidationSplit(0.2).fraction(7) == 0.2
+    assert ValidationSplit(TimeSeriesSplit(n_splits=4)).fraction(100) == 0.2
