@@ -130,13 +130,16 @@ class ForecastMixin:
         coverage : float in (0, 1), default=None
             Also return intervals holding the future values with this
             probability. They are split-conformal per lead time: the model
-            forecasts from the last origins of each series (at least
-            ``max(50 / n_series, validation_fraction * len(series))`` of
-            them), and the ``coverage`` quantile of its absolute errors
+            forecasts from the last origins of each series
+            (``validation_fraction * len(series)`` of them, but at least
+            50 and at most about 1,000 in all, shared by the series of a
+            panel), and the ``coverage`` quantile of its absolute errors
             ``h`` steps ahead, each divided by the spread of its window,
             times the spread of a series' last window is its half-width at
             lead ``h`` (or the widest of the earlier leads'). The errors of
-            all the series of a panel calibrate together.
+            all the series of a panel calibrate together; those from flat
+            windows (a constant stretch) apart from the others, so that a
+            constant series' interval is as narrow as its errors.
         future : array-like, pandas object or a panel of them, default=None
             For a model fitted with future-known covariates
             (``make_windows(..., future=[...])``): their values for the
@@ -396,9 +399,8 @@ class ForecastMixin:
         :func:`~skrnn._calibration.lead_widths`)."""
         past, length, targets = self._window_steps()
         layout = self._layout()
-        n_steps = -(-steps // (self.n_outputs_ // len(targets))) * (
-            self.n_outputs_ // len(targets)
-        )
+        chunk = self.n_outputs_ // len(targets)
+        n_steps = -(-steps // chunk) * chunk
         segments = []
         for series, series_origins in zip(values, origins, strict=True):
             if not len(series_origins):
