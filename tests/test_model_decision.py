@@ -119,8 +119,10 @@ def test_one_series_gets_one_mode_and_one_model_in_any_container():
         containers, "window"
     )
     expected = fits["array"].predict(X)
+    forecast = fits["array"].forecast(_counts(), 3)
     for name, model in fits.items():
         assert_allclose(model.predict(X), expected, rtol=1e-6, err_msg=name)
+        assert_allclose(model.forecast(_counts(), 3), forecast, rtol=1e-6)
 
 
 def test_a_panel_gets_the_same_mode_materialised_or_not():
