@@ -19,6 +19,7 @@ from skrnn._forecast import check_coverage, check_steps, feedback_model, read_hi
 from skrnn._inference import PREDICT_BATCH_SIZE, make_rollout_function
 from skrnn._scaling import window_location_scale
 from skrnn._target_layout import forecast_order, output_features
+from skrnn._validation_split import ValidationSplit
 
 # Windows rolled out per call when calibrating a panel's intervals, which
 # bounds the memory of the forecasts from every origin.
@@ -375,6 +376,7 @@ class ForecastMixin:
         flat = window_scales(self._target_past(windows))[1].any(axis=1)
         fewest, most = origins_per_series(len(values), coverage)
         fewest_flat = origins_per_series(max(flat.sum(), 1), coverage)[0]
+        split = ValidationSplit(self.validation_fraction)
         origins, counts = [], 0
         for series, series_flat in zip(values, flat, strict=True):
             series_origins, series_counts = calibration_counts(
@@ -382,7 +384,7 @@ class ForecastMixin:
                 past,
                 lead,
                 coverage,
-                self.validation_fraction,
+                split.fraction(max(len(series), 1)),
                 min_origins=fewest_flat if series_flat else fewest,
                 max_origins=most,
             )

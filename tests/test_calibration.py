@@ -214,3 +214,17 @@ def test_covariate_forecasts_run_in_the_compiled_loop(monkeypatch):
     forecast = model.forecast(history, 12, coverage=0.8, **kwargs)
     assert_allclose(forecast["load"].to_numpy()[:4], first["load"][:4], rtol=1e-5)
     assert (forecast["load_lower"] < forecast["load_upper"]).all()
+
+
+def test_a_model_validated_by_a_splitter_forecasts_with_intervals():
+    from sklearn.model_selection import TimeSeriesSplit
+
+    series = np.sin(np.arange(300) / 5)
+    X, y = make_windows(series, window=10)
+    model = GRUForecaster(
+        units=2, epochs=1, validation_fraction=TimeSeriesSplit(n_splits=3),
+        random_state=0,
+    )  # fmt: skip
+    y_pred, bounds = model.fit(X, y).forecast(series, 3, coverage=0.9)
+    assert bounds.shape == (3, 2)
+    assert np.all(bounds[:, 0] <= y_pred) and np.all(y_pred <= bounds[:, 1])
