@@ -13,8 +13,20 @@ script makes them: a 365-step forecast, a 1000-step one and a 365-step one
 with ``coverage=0.9`` (which forecasts from ~465 calibration origins too),
 each on a model freshly fitted with the process's compiled loops cleared,
 beside the median of later calls.
+
+The panel row: a 12-step forecast of 2,000 series of 1,000 values each by
+an ``RNNForecaster`` with the (40, 40) stack (fitted for one epoch on 20
+of them), without and with ``coverage=0.9``, in a fresh process: the time
+of each, the calibration windows rolled out and the peak resident memory
+the forecasts add (``ru_maxrss`` over the RSS before them).
 """
 
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
 import time
 
 import keras
@@ -28,6 +40,9 @@ from skrnn.datasets import make_synthetic_series
 STEPS = 365
 # The longest forecast the first-call goal covers.
 LONG_STEPS = 1000
+
+# The panel whose intervals are timed: series, their length, the steps.
+PANEL_SERIES, PANEL_LENGTH, PANEL_STEPS = 2000, 1000, 12
 
 
 def course_loop(model, history, steps):
@@ -138,7 +153,7 @@ def measure_one(forecaster, series, course_steps):
 
 def coverage_origins(estimator, n_history):
     """Forecast origins that ``forecast(..., coverage=...)`` calibrates on."""
-    from skrnn._forecast import MIN_CALIBRATION_ORIGINS
+    from skrnn._calibration import MIN_CALIBRATION_ORIGINS
 
     n_calibration = max(
         MIN_CALIBRATION_ORIGINS, int(estimator.validation_fraction * n_history)
@@ -146,14 +161,97 @@ def coverage_origins(estimator, n_history):
     return min(n_calibration + STEPS - 1, n_history - WINDOW)
 
 
+def _rss_bytes():
+    """Current resident set size, from /proc (Linux)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def panel_coverage_once(n_series):
+    """Forecast a panel with and without intervals in this process; return
+    the row of the panel case."""
+    rng = np.random.RandomState(0)
+    t = np.arange(PANEL_LENGTH)
+    panel = [
+        rng.uniform(1, 100) * np.sin(t / rng.uniform(2, 20))
+        + rng.randn(PANEL_LENGTH)
+        + rng.uniform(-50, 50)
+        for _ in range(n_series)
+    ]
+    X, y = make_windows(panel[:20], window=WINDOW)
+    estimator = RNNForecaster(units=(40, 40), epochs=1, random_state=0).fit(X, y)
+    estimator.forecast(panel[:2], PANEL_STEPS, coverage=0.9)  # compiles the loop
+    rolled_out = []
+    roll_out = type(estimator)._roll_out
+
+    def counting(self, windows, *args):
+        rolled_out.append(len(windows))
+        return roll_out(self, windows, *args)
+
+    type(estimator)._roll_out = counting
+    rss_before = _rss_bytes()
+    start = time.perf_counter()
+    estimator.forecast(panel, PANEL_STEPS)
+    forecast_s = time.perf_counter() - start
+    rolled_out.clear()
+    start = time.perf_counter()
+    estimator.forecast(panel, PANEL_STEPS, coverage=0.9)
+    coverage_s = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return {
+        "model": "RNNForecaster",
+        "backend": keras.backend.backend(),
+        "case": f"panel of {n_series:,} series x {PANEL_LENGTH:,}",
+        "n_series": n_series,
+        "series_steps": PANEL_LENGTH,
+        "steps": PANEL_STEPS,
+        "skrnn_panel_forecast_s": forecast_s,
+        "skrnn_panel_coverage_s": coverage_s,
+        "calibration_windows": int(sum(rolled_out[1:])),
+        "peak_growth_bytes": peak - rss_before,
+    }
+
+
+def _panel_in_subprocess(n_series):
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "row.json")
+        command = [sys.executable, "-m", "benchmarks.forecast_time", "--panel"]
+        command += ["--n-series", str(n_series), "--out", out]
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        with open(out) as file:
+            return json.load(file)
+
+
 def measure(quick):
     series = make_synthetic_series()
     course_steps = 5 if quick else 20
-    return [
+    rows = [
         measure_one(forecaster, series, course_steps)
         for forecaster in (RNNForecaster, LSTMForecaster)
     ]
+    n_series = 200 if quick else PANEL_SERIES
+    progress(f"panel: {n_series} series of {PANEL_LENGTH}, coverage=0.9")
+    rows.append(_panel_in_subprocess(n_series))
+    return rows
+
+
+def _worker():
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Forecast a panel once.")
+    parser.add_argument("--panel", action="store_true")
+    parser.add_argument("--n-series", type=int, default=PANEL_SERIES)
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args()
+    with open(args.out, "w") as file:
+        json.dump(panel_coverage_once(args.n_series), file)
 
 
 if __name__ == "__main__":
-    main(measure, __doc__.splitlines()[0])
+    if "--panel" in sys.argv:
+        _worker()
+    else:
+        main(measure, __doc__.splitlines()[0])

@@ -284,14 +284,46 @@ def fit_table(results):
     )
 
 
+def panel_coverage_table(results):
+    lines = [
+        [
+            row["case"],
+            _backend(row["backend"]),
+            row["steps"],
+            f"{row['skrnn_panel_forecast_s']:.2f}",
+            f"{row['skrnn_panel_coverage_s']:.2f} ({row['calibration_windows']:,})",
+            f"{row['peak_growth_bytes'] / 2**20:.0f}",
+        ]
+        for row in results.get("forecast") or []
+        if "skrnn_panel_coverage_s" in row
+    ]
+    return (
+        "Panel forecast with intervals",
+        [
+            "panel",
+            "backend",
+            "steps",
+            "forecast (s)",
+            "with coverage=0.9 (s) (calibration windows)",
+            "peak memory added (MiB)",
+        ],
+        lines,
+    )
+
+
 def _forecast_speedup(rows, row):
     """Speed-up of skrnn's forecast over the course's loop on TensorFlow."""
     course = _find(rows, model=row["model"], backend="tensorflow")
     return course["course_loop_s"] / row["skrnn_forecast_s"] if course else None
 
 
+def _recursive_rows(results):
+    """The forecast benchmark's rows of one series (not its panel row)."""
+    return [row for row in results.get("forecast") or [] if "course_loop_s" in row]
+
+
 def forecast_table(results):
-    rows = results.get("forecast") or []
+    rows = _recursive_rows(results)
     lines = []
     for row in rows:
         speedup = _forecast_speedup(rows, row)
@@ -589,7 +621,7 @@ def goals(results):
                 slowest < GOALS["fit_seconds"],
             ]
         )
-    forecasts = results.get("forecast") or []
+    forecasts = _recursive_rows(results)
     for row in forecasts:
         speedup = _forecast_speedup(forecasts, row)
         if speedup is None:
@@ -691,6 +723,7 @@ def all_tables(results):
     tables += [
         forecast_table(results),
         first_forecast_table(results),
+        panel_coverage_table(results),
         memory_table(results),
         panel_memory_table(results),
     ]

@@ -20,6 +20,18 @@ MAX_COPY_BYTES = 64 * 2**20
 _SCAN_ROWS = 2**16
 
 
+def read_rows(X, rows, dtype=None):
+    """``X[rows]`` as an ndarray, copied ``_SCAN_ROWS`` windows at a time, so
+    that a panel's windows are gathered from its series a chunk at a time."""
+    chunks = [
+        np.asarray(X[rows[start : start + _SCAN_ROWS]], dtype=dtype)
+        for start in range(0, len(rows), _SCAN_ROWS)
+    ]
+    if len(chunks) == 1:
+        return chunks[0]
+    return np.concatenate(chunks) if chunks else np.asarray(X[rows], dtype=dtype)
+
+
 def complete_rows(X, y, layout=None):
     """Boolean mask of the rows whose window and target contain no NaN.
 

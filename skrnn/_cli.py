@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from skrnn._forecast import calibration_counts, too_short_to_calibrate
+from skrnn._calibration import calibration_counts, too_short_to_calibrate
 from skrnn._windows import make_windows
 
 # The forecaster behind each --model; imported (with Keras) only to train.

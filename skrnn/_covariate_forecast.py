@@ -7,8 +7,9 @@ forecast loop runs a horizon (a chunk) at a time: the model predicts the
 targets of the chunk, they become the newest past values of the next
 window, and the future-known values of the next chunk fill its future
 steps. Past covariates are not known beyond the origin, so a model that
-reads them forecasts one chunk at most. The loop is a Python loop over
-chunks, each a compiled forward pass over every series at once.
+reads them forecasts one chunk at most. The loop is the one compiled loop
+of every model (:func:`skrnn._inference.make_rollout_function`), over
+every series at once; this module gives it the windows and their future.
 """
 
 import numpy as np
@@ -252,24 +253,3 @@ def extend(histories, layout, future_values, n_steps):
         ahead[:, list(layout.static)] = series[-1, list(layout.static)]
         segments.append(np.concatenate([past, ahead]))
     return np.stack(segments)
-
-
-def roll_out(predict, segments, layout, chunk, steps):
-    """Forecast ``steps`` from segments ``(n, window + n_steps, F)`` whose
-    first ``window`` rows are the past: ``chunk`` steps at a time (the
-    model's horizon), each chunk's targets written back before the next
-    window reads them. ``predict`` maps windows to the model's (clipped)
-    outputs.
-
-    Returns the forecasts ``(n, steps, n_targets)``.
-    """
-    window = layout.window
-    targets = list(layout.targets)
-    segments = segments.copy()
-    n_chunks = -(-steps // chunk)
-    for c in range(n_chunks):
-        start = c * chunk
-        windows = segments[:, start : start + layout.length]
-        outputs = predict(windows).reshape(len(segments), chunk, len(targets))
-        segments[:, window + start : window + start + chunk, targets] = outputs
-    return segments[:, window : window + steps][:, :, targets]

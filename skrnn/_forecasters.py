@@ -42,11 +42,19 @@ _PARAMETERS = """
           back to the outputs (scaled by the typical step size), which
           handles trends and level shifts; needs one input feature or one
           target per input feature;
-        - ``"auto"``: for univariate windows, ``"window"`` when they are
-          the :class:`~skrnn.PanelWindows` of a panel or come from a series
-          that is never negative and falls to within 1% of zero (counts such
-          as sunspots), else ``"last"`` (more accurate on other single
-          series: see the defaults page); ``"global"`` for several features;
+        - ``"auto"``: chosen from the values of the training windows (at
+          most 2,000 of them, evenly spread in time), never from the
+          container they come in: an array, a list, a dict and a panel's
+          windows of the same data get the same mode. ``"global"`` for
+          several target features; for one, ``"window"`` when one step
+          scale cannot suit every window: the windows' mean absolute steps
+          differ more than 6-fold between the 10% smallest and the 10%
+          largest (a panel of series of different sizes), or the values
+          are never negative and fall to within 1% of their highest
+          (counts such as sunspots, whose steps follow their level); else
+          ``"last"``, more accurate on a series of steady scale (see the
+          defaults page). ``"last"`` with ``preprocessing`` or
+          ``postprocessing``;
         - ``None``: no scaling, as in a plain Keras model.
     output_scale : float, default=1.0
         Multiply the output layer's values by this, like the course's
@@ -82,10 +90,14 @@ _PARAMETERS = """
         Windows per gradient step.
     epochs : int, default=100
         Maximum number of passes over the training windows.
-    validation_fraction : float in [0, 1), default=0.1
+    validation_fraction : float in [0, 1) or splitter, default=0.1
         Fraction of the windows, taken from the end (the most recent ones,
         never shuffled into training), held out to monitor training and to
         stop early. ``0`` (or too few windows) monitors the training loss.
+        A scikit-learn splitter instead (such as ``TimeSeriesSplit()``)
+        holds out the test rows of its last split, given the complete
+        windows in time order (and a panel's series keys as ``groups``).
+        Calibrating ``forecast`` intervals needs a float.
     early_stopping : bool, default=True
         Stop when the monitored loss has not improved for ``patience``
         epochs and restore the weights of the best epoch.

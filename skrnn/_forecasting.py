@@ -5,26 +5,21 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from skrnn._bounds import check_bounds, clip
-from skrnn._covariate_forecast import (
-    extend,
-    read_covariate_histories,
-    read_future,
-    roll_out,
-)
-from skrnn._forecast import (
-    MIN_CALIBRATION_ORIGINS,
+from skrnn._calibration import (
     calibration_counts,
     check_calibration,
-    check_coverage,
     check_residuals,
-    check_steps,
     conformal_width,
-    feedback_model,
-    read_histories,
+    lead_widths,
+    origins_per_series,
+    window_scales,
 )
+from skrnn._covariate_forecast import extend, read_covariate_histories, read_future
+from skrnn._forecast import check_coverage, check_steps, feedback_model, read_histories
 from skrnn._inference import PREDICT_BATCH_SIZE, make_rollout_function
 from skrnn._scaling import window_location_scale
 from skrnn._target_layout import forecast_order, output_features
+from skrnn._validation_split import ValidationSplit
 
 # Windows rolled out per call when calibrating a panel's intervals, which
 # bounds the memory of the forecasts from every origin.
@@ -136,13 +131,16 @@ class ForecastMixin:
         coverage : float in (0, 1), default=None
             Also return intervals holding the future values with this
             probability. They are split-conformal per lead time: the model
-            forecasts from the last origins of each series (at least
-            ``max(50 / n_series, validation_fraction * len(series))`` of
-            them), and the ``coverage`` quantile of its absolute errors
+            forecasts from the last origins of each series
+            (``validation_fraction * len(series)`` of them, but at least
+            50 and at most about 1,000 in all, shared by the series of a
+            panel), and the ``coverage`` quantile of its absolute errors
             ``h`` steps ahead, each divided by the spread of its window,
             times the spread of a series' last window is its half-width at
             lead ``h`` (or the widest of the earlier leads'). The errors of
-            all the series of a panel calibrate together.
+            all the series of a panel calibrate together; those from flat
+            windows (a constant stretch) apart from the others, so that a
+            constant series' interval is as narrow as its errors.
         future : array-like, pandas object or a panel of them, default=None
             For a model fitted with future-known covariates
             (``make_windows(..., future=[...])``): their values for the
@@ -211,52 +209,54 @@ class ForecastMixin:
         steps = check_steps(steps)
         if coverage is not None:
             coverage = check_coverage(coverage)
-        if self._layout() is not None:
-            return self._forecast_with_covariates(
-                history, steps, coverage, future, static, id_col, time_col, pad
+        layout = self._layout()
+        if layout is None:
+            if future is not None or static is not None:
+                raise ValueError(
+                    "future= and static= give covariates, but the model was "
+                    "fitted without any: cut its windows with make_windows(..., "
+                    "future=..., static=...) to use them."
+                )
+            timesteps, n_features = self.input_shape_
+            histories = read_histories(
+                history,
+                n_features,
+                timesteps,
+                id_col=id_col,
+                time_col=time_col,
+                pad=pad,
             )
-        if future is not None or static is not None:
-            raise ValueError(
-                "future= and static= give covariates, but the model was fitted "
-                "without any: cut its windows with make_windows(..., future=..., "
-                "static=...) to use them."
+            # Refuse what cannot be forecast or dated before any backend work.
+            order = forecast_order(
+                self._target_features(), n_features, histories.named_features()
             )
-        timesteps, n_features = self.input_shape_
-        histories = read_histories(
-            history,
-            n_features,
-            timesteps,
-            id_col=id_col,
-            time_col=time_col,
-            pad=pad,
-        )
-        # Refuse what cannot be forecast or dated before any backend work.
-        order = forecast_order(
-            self._target_features(), n_features, histories.named_features()
-        )
-        dates = histories.future_indexes(steps)
+            dates = histories.future_indexes(steps)
+            windows, ahead = histories.last_windows(timesteps), None
+        else:
+            histories, dates, windows, ahead = self._covariate_start(
+                history, steps, future, static, id_col, time_col, pad
+            )
+            order = np.arange(len(layout.targets))
         if coverage is not None:
-            origins = self._calibration_origins(histories.values, steps, coverage)
-        y_pred = self._roll_out(histories.last_windows(timesteps), steps, order)
+            origins, flat = self._calibration_origins(
+                histories.values, windows, steps, coverage
+            )
+        y_pred = self._roll_out(windows, steps, order, ahead)
         interval = None
         if coverage is not None:
-            width = self._forecast_width(
-                histories.values, origins, steps, coverage, order
+            widths = self._calibrated_widths(
+                histories.values, origins, flat, steps, coverage, order
             )
-            width = (
-                width
-                * window_location_scale(histories.last_windows(timesteps))[1][
-                    :, np.newaxis, :
-                ]
-            )
+            scale, flat = window_scales(self._target_past(windows))
+            width = np.where(flat[:, None], widths[1], widths[0]) * scale[:, None]
             bounds = check_bounds(self.bounds)
             interval = clip(np.stack([y_pred - width, y_pred + width], -1), bounds)
         return histories.wrap(y_pred, interval, dates)
 
-    def _forecast_with_covariates(
-        self, history, steps, coverage, future, static, id_col, time_col, pad
-    ):
-        """``forecast`` for a model whose windows hold covariates."""
+    def _covariate_start(self, history, steps, future, static, id_col, time_col, pad):
+        """The histories, forecast dates, first windows and the steps after
+        them (future-known values filled in) of a covariate model's
+        forecast, each refused before any backend work if it cannot be."""
         layout = self._layout()
         chunk = self.n_outputs_ // len(layout.targets)
         if layout.past and steps > chunk:
@@ -276,78 +276,49 @@ class ForecastMixin:
         future_values = read_future(
             future, histories, layout, steps, dates, id_col=id_col, time_col=time_col
         )
-        if coverage is not None:
-            origins = self._covariate_origins(histories.values, n_steps, coverage)
         segments = extend(histories, layout, future_values, n_steps)
-        y_pred = roll_out(self._feedback, segments, layout, chunk, steps)
-        interval = None
-        if coverage is not None:
-            width = self._covariate_width(
-                histories.values, origins, steps, n_steps, coverage
-            )
-            targets = list(layout.targets)
-            spread = window_location_scale(segments[:, : layout.window, targets])[1]
-            width = width * spread[:, np.newaxis, :]
-            bounds = check_bounds(self.bounds)
-            interval = clip(np.stack([y_pred - width, y_pred + width], -1), bounds)
-        return histories.wrap(y_pred, interval, dates)
-
-    def _feedback(self, windows):
-        """The model's outputs for ``windows``, clipped to ``bounds``: what a
-        forecast feeds back."""
-        return clip(self._predict_windows(windows), check_bounds(self.bounds))
-
-    def _covariate_origins(self, values, n_steps, coverage):
-        """Calibration origins of each series whose forecast period lies in
-        the history, so that its future-known values are known."""
-        window = self._layout().window
-        cut = [series[: max(len(series) - n_steps + 1, 0)] for series in values]
-        return self._origins(cut, window, 1, n_steps, coverage)
-
-    def _covariate_width(self, values, origins, steps, n_steps, coverage):
-        """Half-widths per unit of spread ``(steps, n_targets)`` from the
-        forecasts of the calibration origins (see :meth:`_forecast_width`)."""
-        layout = self._layout()
-        window, targets = layout.window, list(layout.targets)
-        chunk = self.n_outputs_ // len(targets)
-        segments, truth = [], []
-        for series, series_origins in zip(values, origins, strict=True):
-            for t in series_origins:
-                segments.append(series[t - window : t + n_steps])
-                truth.append(series[t : t + steps, targets])
-        segments, truth = np.stack(segments), np.stack(truth)
-        future = segments[:, window:][:, :, list(layout.future)]
-        known = ~(
-            np.isnan(segments[:, :window]).any(axis=(1, 2))
-            | np.isnan(future).any(axis=(1, 2))
+        return (
+            histories,
+            dates,
+            segments[:, : layout.length],
+            segments[:, layout.length :],
         )
-        segments, truth = segments[known], truth[known]
-        forecasts = roll_out(self._feedback, segments, layout, chunk, steps)
-        spread = window_location_scale(segments[:, :window, targets])[1]
-        errors = (truth - forecasts) / spread[:, np.newaxis, :]
-        width = np.empty((steps, len(targets)))
-        for lead in range(steps):
-            lead_errors = errors[:, lead]
-            lead_errors = lead_errors[~np.isnan(lead_errors).any(axis=1)]
-            width[lead] = conformal_width(np.abs(lead_errors), coverage)
-        return np.maximum.accumulate(width, axis=0)
 
-    def _roll_out(self, windows, steps, order):
-        """Forecasts ``(n, steps, n_features)`` from float64 ``windows``.
+    def _window_steps(self):
+        """``(past, length, targets)``: the past steps of a window, its
+        steps, and the features forecast (for a model without covariates,
+        every feature, in order)."""
+        layout = self._layout()
+        if layout is None:
+            timesteps, n_features = self.input_shape_
+            return timesteps, timesteps, np.arange(n_features)
+        return layout.window, layout.length, np.array(layout.targets)
+
+    def _target_past(self, windows):
+        """The past steps of the forecast features of ``windows``: what
+        scales their errors."""
+        past, _, targets = self._window_steps()
+        return windows[:, :past][:, :, targets]
+
+    def _roll_out(self, windows, steps, order, ahead=None):
+        """Forecasts ``(n, steps, n_targets)`` from float64 ``windows`` (and,
+        for a model with covariates, ``ahead``: the steps after them, their
+        future-known values filled in).
 
         With ``normalize="window"`` (and no ``bounds`` to apply inside the
         loop) the loop runs on the windows scaled in float64, and its
         forecasts are scaled back: the model's own scaling leaves them as
         they are, and the precision of a series far from zero is kept.
         """
-        chunk = self.n_outputs_ // self.input_shape_[1]
+        chunk = self.n_outputs_ // len(order)
         rollout = self._rollout_function(chunk, order)
         n_chunks = -(-steps // chunk)
         scaling = self._window_scaling()
         if scaling is None or self.bounds is not None:
-            return rollout(windows.astype(np.float32), n_chunks)[:, :steps]
+            return rollout(windows.astype(np.float32), n_chunks, ahead)[:, :steps]
         scaled, statistics = scaling.windows(windows)
-        return scaling.features(rollout(scaled, n_chunks)[:, :steps], statistics)
+        forecasts = rollout(scaled, n_chunks, ahead)[:, :steps]
+        return scaling.features(forecasts, statistics)
 
     def _rollout_function(self, chunk, order):
         """The compiled forecast loop: outputs reordered to feature order
@@ -356,8 +327,13 @@ class ForecastMixin:
         key = (chunk, tuple(order), bounds)
         if getattr(self, "_rollout", (None, None))[0] != key:
             model = feedback_model(self.model_, chunk, order, bounds)
-            loop_key = self._loop_key(order)
-            self._rollout = (key, make_rollout_function(model, chunk, key=loop_key))
+            past, targets = None, None
+            if self._layout() is not None:
+                past, _, targets = self._window_steps()
+            rollout = make_rollout_function(
+                model, chunk, key=self._loop_key(order), past=past, targets=targets
+            )
+            self._rollout = (key, rollout)
         return self._rollout[1]
 
     def _loop_key(self, order):
@@ -370,74 +346,94 @@ class ForecastMixin:
         """Start compiling the forecast loop (in the background, on
         TensorFlow), so that the first forecast after ``fit`` finds it
         ready; nothing for a model that cannot forecast."""
-        n_features = self.input_shape_[1]
-        try:
-            order = forecast_order(self._target_features(), n_features)
-        except ValueError:
-            return
-        self._rollout_function(self.n_outputs_ // n_features, order)
+        layout = self._layout()
+        if layout is not None:
+            order = np.arange(len(layout.targets))
+        else:
+            try:
+                order = forecast_order(self._target_features(), self.input_shape_[1])
+            except ValueError:
+                return
+        self._rollout_function(self.n_outputs_ // len(order), order)
 
-    def _calibration_origins(self, values, steps, coverage):
-        """The origins of each series whose forecasts calibrate intervals."""
-        return self._origins(values, self.input_shape_[0], steps, steps, coverage)
+    def _calibration_origins(self, values, windows, steps, coverage):
+        """Each series' calibration origins, checked to give enough
+        forecasts for ``steps``, and whether its last window is flat.
 
-    def _origins(self, values, window, lead, steps, coverage):
-        """Each series' calibration origins for forecasts ``lead`` steps
-        long, checked to give enough forecasts for ``steps``.
-
-        A panel needs fewer per series: at least 50 forecasts per lead in
-        all, or ``validation_fraction`` of each series.
+        A series gives its share of a bounded number of origins (see
+        :func:`~skrnn._calibration.origins_per_series`), the most recent
+        ones; the series whose last window is flat share the number again,
+        as their errors calibrate apart. A model with future-known
+        covariates calibrates on origins whose whole forecast period lies
+        in the history, where those are known.
         """
-        min_origins = -(-MIN_CALIBRATION_ORIGINS // len(values))
+        past, _, _ = self._window_steps()
+        lead = n_steps = steps
+        if self._layout() is not None:
+            chunk = self.n_outputs_ // len(self._layout().targets)
+            n_steps, lead = -(-steps // chunk) * chunk, 1
+            values = [series[: max(len(series) - n_steps + 1, 0)] for series in values]
+        flat = window_scales(self._target_past(windows))[1].any(axis=1)
+        fewest, most = origins_per_series(len(values), coverage)
+        fewest_flat = origins_per_series(max(flat.sum(), 1), coverage)[0]
+        split = ValidationSplit(self.validation_fraction)
         origins, counts = [], 0
-        for series in values:
+        for series, series_flat in zip(values, flat, strict=True):
             series_origins, series_counts = calibration_counts(
                 series,
-                window,
+                past,
                 lead,
                 coverage,
-                self.validation_fraction,
-                min_origins=min_origins,
+                split.fraction(max(len(series), 1)),
+                min_origins=fewest_flat if series_flat else fewest,
+                max_origins=most,
             )
             origins.append(series_origins)
             counts = counts + series_counts
-        check_calibration(counts, coverage, window, steps)
-        return origins
+        check_calibration(counts, coverage, past, n_steps)
+        return origins, flat
 
-    def _forecast_width(self, values, origins, steps, coverage, order):
-        """Half-widths per unit of spread ``(steps, n_features)``: per-lead
-        conformal quantiles of the errors of the forecasts from ``origins``
-        of every series of ``values``, each divided by its window's spread."""
-        timesteps = self.input_shape_[0]
-        windows, targets = [], []
+    def _calibrated_widths(self, values, origins, flat, steps, coverage, order):
+        """Half-widths per unit of scale ``(2, steps, n_targets)`` for
+        varying and flat windows: per-lead conformal quantiles of the errors
+        of the forecasts from ``origins`` of every series of ``values``,
+        each divided by its window's scale (see
+        :func:`~skrnn._calibration.lead_widths`)."""
+        past, length, targets = self._window_steps()
+        layout = self._layout()
+        chunk = self.n_outputs_ // len(targets)
+        n_steps = -(-steps // chunk) * chunk
+        segments = []
         for series, series_origins in zip(values, origins, strict=True):
             if not len(series_origins):
                 continue
-            windows.append(
-                np.stack([series[t - timesteps : t] for t in series_origins])
+            # Past the series' end the truth is unknown: NaN.
+            padded = np.concatenate(
+                [series, np.full((n_steps, series.shape[1]), np.nan)]
             )
-            # The values each origin's forecast is scored against (NaN past
-            # the series' end).
-            padded = np.concatenate([series, np.full((steps, series.shape[1]), np.nan)])
-            targets.append(padded[series_origins[:, None] + np.arange(steps)])
-        windows, targets = np.concatenate(windows), np.concatenate(targets)
-        known = ~np.isnan(windows).any(axis=(1, 2))
-        windows, targets = windows[known], targets[known]
-        errors = np.empty_like(targets)
-        for start in range(0, len(windows), _CALIBRATION_BATCH):
+            rows = series_origins[:, None] - past + np.arange(past + n_steps)
+            segments.append(padded[rows])
+        segments = np.concatenate(segments)
+        known = ~np.isnan(segments[:, :past]).any(axis=(1, 2))
+        if layout is not None:
+            ahead = segments[:, past:][:, :, list(layout.future)]
+            known &= ~np.isnan(ahead).any(axis=(1, 2))
+        segments = segments[known]
+        truth = segments[:, past : past + steps][:, :, targets]
+        if layout is not None:
+            # What is unknown after the origin, as in a forecast's segments.
+            unknown = list(layout.targets) + list(layout.past)
+            segments[:, past:, unknown] = np.nan
+        errors = np.empty_like(truth)
+        flat = np.empty((len(segments), len(targets)), dtype=bool)
+        for start in range(0, len(segments), _CALIBRATION_BATCH):
             batch = slice(start, start + _CALIBRATION_BATCH)
-            forecasts = self._roll_out(windows[batch], steps, order)
-            errors[batch] = (targets[batch] - forecasts) / window_location_scale(
-                windows[batch]
-            )[1][:, np.newaxis, :]
-        width = np.empty((steps, errors.shape[2]))
-        for lead in range(steps):
-            lead_errors = errors[:, lead]
-            lead_errors = lead_errors[~np.isnan(lead_errors).any(axis=1)]
-            width[lead] = conformal_width(np.abs(lead_errors), coverage)
-        # Errors compound with the lead: a later bound is never narrower
-        # (which also irons out the sampling noise between leads).
-        return np.maximum.accumulate(width, axis=0)
+            windows = segments[batch, :length]
+            ahead = segments[batch, length:] if layout is not None else None
+            forecasts = self._roll_out(windows, steps, order, ahead)
+            scale, flat[batch] = window_scales(self._target_past(windows))
+            errors[batch] = (truth[batch] - forecasts) / scale[:, np.newaxis, :]
+        return lead_widths(errors, flat, coverage)
 
     def _output_scales(self, windows):
         """The spread of each window's feature behind each output

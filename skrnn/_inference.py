@@ -23,6 +23,10 @@ ROLLOUT_BATCH = 64
 # its output buffer); longer forecasts chain calls.
 ROLLOUT_ITERATIONS = 512
 
+# The same for a loop that reads future-known values: each iteration's are
+# an input block, so a shorter buffer keeps the inputs of a call small.
+AHEAD_ITERATIONS = 16
+
 # Compiled forecast loops kept per process, least recently used dropped.
 MAX_COMPILED_LOOPS = 16
 
@@ -93,17 +97,44 @@ def make_predict_function(model):
 
 
 class _Rollout:
-    """``n_chunks`` forecasts in a row, each fed back into the window."""
+    """``n_chunks`` forecasts in a row, each fed back into the window.
 
-    def __init__(self, model, chunk):
+    Without ``targets`` every feature of the window is forecast, and each
+    chunk of outputs becomes its newest steps. With ``targets`` (a model
+    whose windows hold covariates) the window holds ``past`` past steps and
+    then future ones: each iteration appends the next ``chunk`` rows of
+    ``ahead`` (the future-known values of the steps to come) and writes the
+    outputs into the target columns of the ``chunk`` rows after the past.
+    """
+
+    def __init__(self, model, chunk, past=None, targets=None):
         self.model = model
         self.chunk = chunk
+        self.past = past
+        self.targets = None if targets is None else [int(j) for j in targets]
 
-    def step(self, windows, outputs):
-        """Append the flat ``outputs`` to ``windows``, dropping the oldest."""
-        timesteps, n_features = windows.shape[1], windows.shape[2]
-        steps = keras.ops.reshape(outputs, (-1, self.chunk, n_features))
-        return keras.ops.concatenate([windows, steps], axis=1)[:, -timesteps:], steps
+    @property
+    def reads_ahead(self):
+        return self.targets is not None
+
+    def step(self, windows, outputs, ahead=None):
+        """The next windows and this iteration's forecasts (batch, chunk, F)."""
+        length, n_features = windows.shape[1], windows.shape[2]
+        if self.targets is None:
+            steps = keras.ops.reshape(outputs, (-1, self.chunk, n_features))
+            return keras.ops.concatenate([windows, steps], axis=1)[:, -length:], steps
+        steps = keras.ops.reshape(outputs, (-1, self.chunk, len(self.targets)))
+        rows = keras.ops.concatenate([windows, ahead], axis=1)
+        column = np.zeros(n_features, dtype=int)
+        column[self.targets] = np.arange(len(self.targets))
+        placed = keras.ops.take(steps, column.tolist(), axis=-1)
+        placed = keras.ops.pad(
+            placed, [[0, 0], [self.past, length - self.past], [0, 0]]
+        )
+        forecast = np.zeros((1, length + self.chunk, n_features), dtype=bool)
+        forecast[:, self.past : self.past + self.chunk, self.targets] = True
+        rows = keras.ops.where(forecast, placed, rows)
+        return rows[:, self.chunk :], steps
 
 
 class _TensorFlowRollout(_Rollout):
@@ -113,20 +144,23 @@ class _TensorFlowRollout(_Rollout):
     serves every model of the same architecture. ``size`` is the length of
     the output buffer (XLA needs a fixed one; the loop stops after
     ``n_chunks`` iterations, a runtime value), or None for ``n_chunks``.
+    ``ahead`` holds one ``(batch, chunk, F)`` block per iteration (ignored
+    without ``targets``).
     """
 
-    def __init__(self, model, chunk, size=None):
-        super().__init__(model, chunk)
+    def __init__(self, model, chunk, past=None, targets=None, size=None):
+        super().__init__(model, chunk, past, targets)
         self.size = size
 
-    def __call__(self, trainable, non_trainable, windows, n_chunks):
+    def __call__(self, trainable, non_trainable, windows, n_chunks, ahead):
         import tensorflow as tf
 
         def body(i, windows, forecasts):
             outputs, _ = self.model.stateless_call(
                 trainable, non_trainable, windows, training=False
             )
-            windows, steps = self.step(windows, outputs)
+            rows = ahead[i] if self.reads_ahead else None
+            windows, steps = self.step(windows, outputs, rows)
             return i + 1, windows, forecasts.write(i, steps)
 
         size = n_chunks if self.size is None else self.size
@@ -151,12 +185,23 @@ def _in_buckets(loop):
     costs at most twice the work of a few milliseconds.
     """
 
-    def bucketed(windows, n_chunks):
-        batch = len(windows)
+    def bucketed(windows, n_chunks, ahead):
+        batch, padded_chunks = len(windows), _power_of_two(n_chunks)
         padded = np.resize(windows, (_power_of_two(batch), *windows.shape[1:]))
-        return loop(padded, _power_of_two(n_chunks))[:n_chunks, :batch]
+        if ahead is not None:
+            ahead = _padded_blocks(ahead, padded_chunks, len(padded))
+        return loop(padded, padded_chunks, ahead)[:n_chunks, :batch]
 
     return bucketed
+
+
+def _padded_blocks(ahead, n_blocks, batch):
+    """``ahead`` ``(n, batch_0, chunk, F)`` padded (with NaN) to ``n_blocks``
+    blocks of ``batch`` rows."""
+    ahead = ahead[:n_blocks, :batch]
+    padded = np.full((n_blocks, batch, *ahead.shape[2:]), np.nan, np.float32)
+    padded[: len(ahead), : ahead.shape[1]] = ahead
+    return padded
 
 
 class _CompiledLoops:
@@ -165,31 +210,40 @@ class _CompiledLoops:
     XLA needs fixed shapes, so the loop is compiled for two batch sizes: 1
     (a forecast) and :data:`ROLLOUT_BATCH` (calibration origins and panels,
     run in slices of that size); the number of iterations is a runtime
-    value up to :data:`ROLLOUT_ITERATIONS` a call, and longer forecasts
-    chain calls. Compiling both takes ~1 s on a 2-core CPU; it starts as
-    soon as the object is made (while the model trains) so that the first
-    forecast finds it done. A model XLA cannot compile (a ``preprocessing``
-    function with an op it lacks) runs the plain TensorFlow loop, for good.
+    value up to :data:`ROLLOUT_ITERATIONS` a call (:data:`AHEAD_ITERATIONS`
+    for a loop that reads future-known values, whose blocks are inputs),
+    and longer forecasts chain calls. Compiling both takes ~1 s on a 2-core
+    CPU; it starts as soon as the object is made (while the model trains)
+    so that the first forecast finds it done. A model XLA cannot compile (a
+    ``preprocessing`` function with an op it lacks) runs the plain
+    TensorFlow loop, for good.
     """
 
-    def __init__(self, model, chunk):
+    def __init__(self, model, chunk, past=None, targets=None):
         import tensorflow as tf
 
+        rollout = _Rollout(model, chunk, past, targets)
+        self._iterations = (
+            AHEAD_ITERATIONS if rollout.reads_ahead else ROLLOUT_ITERATIONS
+        )
         # One trace each (the batch size left open); XLA compiles per size.
         signature = [
             [tf.TensorSpec(v.shape, v.dtype) for v in model.trainable_variables],
             [tf.TensorSpec(v.shape, v.dtype) for v in model.non_trainable_variables],
             tf.TensorSpec((None, *model.input_shape[1:]), tf.float32),
             tf.TensorSpec((), tf.int32),
+            tf.TensorSpec(None, tf.float32),
         ]
         self._xla = tf.function(
-            _TensorFlowRollout(model, chunk, ROLLOUT_ITERATIONS),
+            _TensorFlowRollout(model, chunk, past, targets, self._iterations),
             input_signature=signature,
             jit_compile=True,
         )
         self._plain = tf.function(
-            _TensorFlowRollout(model, chunk), input_signature=signature
+            _TensorFlowRollout(model, chunk, past, targets),
+            input_signature=signature,
         )
+        self._block = (chunk, model.input_shape[-1]) if rollout.reads_ahead else None
         self._use_xla = True
         self._error = None
         weights = model_weights(model)
@@ -204,18 +258,28 @@ class _CompiledLoops:
         )
         self._compiling.start()
 
+    def _blocks(self, ahead, n_blocks, batch):
+        """The ``ahead`` argument of one call: ``n_blocks`` blocks for
+        ``batch`` windows, or a placeholder for a loop that reads none."""
+        if self._block is None:
+            return np.zeros(1, np.float32)
+        if ahead is None:
+            ahead = np.zeros((0, batch, *self._block), np.float32)
+        return _padded_blocks(ahead, n_blocks, batch)
+
     def _compile(self, weights, windows):
         import tensorflow as tf
 
         try:
             for batch in windows:
-                self._xla(*weights, batch, tf.constant(1))
+                ahead = self._blocks(None, self._iterations, len(batch))
+                self._xla(*weights, batch, tf.constant(1), ahead)
         except tf.errors.OpError:
             self._use_xla = False
         except Exception as error:  # reported by the first forecast
             self._error = error
 
-    def __call__(self, weights, windows, n_chunks):
+    def __call__(self, weights, windows, n_chunks, ahead=None):
         """Forecasts of shape (n_chunks, batch, chunk, features), numpy."""
         import tensorflow as tf
 
@@ -224,13 +288,14 @@ class _CompiledLoops:
             raise self._error
         if self._use_xla and len(windows):
             try:
-                return self._run_xla(weights, windows, n_chunks)
+                return self._run_xla(weights, windows, n_chunks, ahead)
             except tf.errors.OpError:
                 self._use_xla = False
-        forecasts, _ = self._plain(*weights, windows, tf.constant(n_chunks))
+        blocks = self._blocks(ahead, n_chunks, len(windows))
+        forecasts, _ = self._plain(*weights, windows, tf.constant(n_chunks), blocks)
         return forecasts.numpy()
 
-    def _run_xla(self, weights, windows, n_chunks):
+    def _run_xla(self, weights, windows, n_chunks, ahead):
         import tensorflow as tf
 
         size = 1 if len(windows) == 1 else ROLLOUT_BATCH
@@ -240,9 +305,13 @@ class _CompiledLoops:
             batch = len(part)
             part = np.resize(part, (size, *part.shape[1:]))
             runs = []
-            for done in range(0, n_chunks, ROLLOUT_ITERATIONS):
-                n = min(ROLLOUT_ITERATIONS, n_chunks - done)
-                forecasts, part = self._xla(*weights, part, tf.constant(n))
+            for done in range(0, n_chunks, self._iterations):
+                n = min(self._iterations, n_chunks - done)
+                blocks = None
+                if ahead is not None:
+                    blocks = ahead[done : done + n, start : start + size]
+                blocks = self._blocks(blocks, self._iterations, size)
+                forecasts, part = self._xla(*weights, part, tf.constant(n), blocks)
                 runs.append(forecasts.numpy()[:n, :batch])
             slices.append(np.concatenate(runs))
         return np.concatenate(slices, axis=1)
@@ -283,27 +352,38 @@ def model_weights(model):
     )
 
 
-def _tensorflow_loop(model, chunk, key):
+def _tensorflow_loop(model, chunk, key, past, targets):
     """The compiled loops for ``model`` (shared by ``key`` when not None)."""
-    if key is None:
-        loops = _CompiledLoops(model, chunk)
-    else:
-        loops = LOOPS.get((key, chunk), lambda: _CompiledLoops(model, chunk))
 
-    def loop(windows, n_chunks):
-        return loops(model_weights(model), windows, n_chunks)
+    def make():
+        return _CompiledLoops(model, chunk, past, targets)
+
+    targets = None if targets is None else tuple(int(j) for j in targets)
+    loops = make() if key is None else LOOPS.get((key, chunk, past, targets), make)
+
+    def loop(windows, n_chunks, ahead):
+        return loops(model_weights(model), windows, n_chunks, ahead)
 
     return loop
 
 
-def make_rollout_function(model, chunk, *, key=None):
-    """Return ``f(windows, n_chunks) -> forecasts`` running a compiled loop.
+def make_rollout_function(model, chunk, *, key=None, past=None, targets=None):
+    """Return ``f(windows, n_chunks, ahead=None) -> forecasts`` running a
+    compiled loop.
 
     Each of the ``n_chunks`` iterations runs ``model`` on the windows and
-    appends its outputs, ``chunk`` time steps of every feature, to them. The
-    whole loop is one compiled call on TensorFlow (``tf.while_loop``, with
-    XLA where it compiles) and JAX (``lax.scan``); other backends call the
-    model once per iteration. ``f`` reads the model's weights at each call.
+    feeds its outputs, ``chunk`` time steps, back into them. The whole loop
+    is one compiled call on TensorFlow (``tf.while_loop``, with XLA where
+    it compiles) and JAX (``lax.scan``); other backends call the model once
+    per iteration. ``f`` reads the model's weights at each call.
+
+    Without ``targets`` the model forecasts every feature of its windows,
+    and its outputs become their newest steps. With ``targets`` (a model
+    whose windows hold covariates: ``past`` past steps, then future ones)
+    each iteration writes the outputs into the target columns of the
+    ``chunk`` steps after the past, and the window moves ``chunk`` steps on,
+    its newest steps taken from ``ahead`` (the future-known values of the
+    steps to come; the target columns there are ignored).
 
     On TensorFlow the XLA loop starts compiling, in a background thread,
     when this function is called, and ``f`` waits for it: call it early
@@ -314,60 +394,94 @@ def make_rollout_function(model, chunk, *, key=None):
     ----------
     model : keras.Model
         Maps ``(batch, timesteps, n_features)`` to
-        ``(batch, chunk * n_features)``.
+        ``(batch, chunk * n_targets)``.
     chunk : int
         Time steps the model forecasts per call.
     key : hashable, default=None
         What makes two models' loops interchangeable (their architecture):
         on TensorFlow, models with equal keys share one compiled loop, so
         the fits of a grid search compile it once. None: never shared.
+    past : int, default=None
+        With ``targets``: the past steps of a window.
+    targets : sequence of int, default=None
+        The features the outputs continue (in the outputs' order); None
+        for every feature, in order.
 
     Returns
     -------
     callable
-        Takes float32 windows of shape ``(batch, timesteps, n_features)``
-        and an int; returns float64 forecasts of shape
-        ``(batch, n_chunks * chunk, n_features)``.
+        Takes float32 windows of shape ``(batch, timesteps, n_features)``,
+        an int and, with ``targets``, ``ahead`` of shape ``(batch, n,
+        n_features)``: the steps after the windows (NaN where fewer than
+        ``n_chunks * chunk`` are given: the last windows need no more);
+        returns float64 forecasts of shape ``(batch, n_chunks * chunk,
+        n_targets)``.
+
+    Examples
+    --------
+    A model that forecasts the mean of its window, fed back three times:
+
+    >>> import keras
+    >>> import numpy as np
+    >>> from skrnn._inference import make_rollout_function
+    >>> windows = keras.Input((4, 1))
+    >>> mean = keras.layers.Flatten()(keras.layers.AveragePooling1D(4)(windows))
+    >>> rollout = make_rollout_function(keras.Model(windows, mean), chunk=1)
+    >>> rollout(np.array([[[1.0], [2.0], [3.0], [6.0]]], np.float32), 3)[0, :, 0]
+    array([3.  , 3.5 , 3.875])
     """
-    rollout = _Rollout(model, chunk)
+    rollout = _Rollout(model, chunk, past, targets)
     backend = keras.backend.backend()
     if backend == "tensorflow":
-        loop = _tensorflow_loop(model, chunk, key)
+        loop = _tensorflow_loop(model, chunk, key, past, targets)
     elif backend == "jax":
         import functools
 
         import jax
 
         @functools.partial(jax.jit, static_argnums=3)
-        def scan(trainable, non_trainable, windows, n_chunks):
-            def body(windows, _):
+        def scan(trainable, non_trainable, windows, n_chunks, ahead):
+            def body(windows, rows):
                 outputs, _ = model.stateless_call(
                     trainable, non_trainable, windows, training=False
                 )
-                return rollout.step(windows, outputs)
+                return rollout.step(windows, outputs, rows)
 
-            return jax.lax.scan(body, windows, None, length=n_chunks)[1]
+            return jax.lax.scan(body, windows, ahead, length=n_chunks)[1]
 
         @_in_buckets
-        def loop(windows, n_chunks):
+        def loop(windows, n_chunks, ahead):
             return scan(
                 [v.value for v in model.trainable_variables],
                 [v.value for v in model.non_trainable_variables],
                 windows,
                 n_chunks,
+                ahead,
             )
     else:
 
-        def loop(windows, n_chunks):
+        def loop(windows, n_chunks, ahead):
             forecasts = []
-            for _ in range(n_chunks):
-                windows, steps = rollout.step(windows, model.predict_on_batch(windows))
+            for i in range(n_chunks):
+                outputs = model.predict_on_batch(windows)
+                rows = None if ahead is None else ahead[i]
+                windows, steps = rollout.step(windows, outputs, rows)
                 forecasts.append(steps)
             return keras.ops.stack(forecasts)
 
-    def forecast(windows, n_chunks):
-        # (n_chunks, batch, chunk, features) -> (batch, n_chunks * chunk, features)
-        steps = keras.ops.convert_to_numpy(loop(windows, n_chunks))
+    def forecast(windows, n_chunks, ahead=None):
+        blocks = None
+        if rollout.reads_ahead:
+            # (batch, n_chunks * chunk, F) -> (n_chunks, batch, chunk, F)
+            blocks = np.full((len(windows), n_chunks * chunk, windows.shape[2]), np.nan)
+            given = np.asarray(ahead)[:, : n_chunks * chunk]
+            blocks[:, : given.shape[1]] = given
+            blocks = blocks.astype(np.float32).reshape(
+                len(windows), n_chunks, chunk, -1
+            )
+            blocks = np.ascontiguousarray(np.moveaxis(blocks, 1, 0))
+        # (n_chunks, batch, chunk, targets) -> (batch, n_chunks * chunk, targets)
+        steps = keras.ops.convert_to_numpy(loop(windows, n_chunks, blocks))
         steps = np.moveaxis(steps, 0, 1)
         return steps.reshape(len(windows), -1, steps.shape[-1]).astype(np.float64)
 

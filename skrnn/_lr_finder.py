@@ -10,6 +10,7 @@ from sklearn.base import clone
 from skrnn._backend import keras
 from skrnn._batches import fit_inputs
 from skrnn._random import seeded
+from skrnn._trainers import compile_kwargs
 
 
 @dataclasses.dataclass
@@ -139,7 +140,7 @@ def find_learning_rate(estimator, X, y, *, min_lr, max_lr, num_steps, diverge_fa
     data = sweep_estimator._initialize(X, y)
     model = sweep_estimator.model_
     # One step per call, so the callback sees (and sets) every batch.
-    model.compile(**sweep_estimator._get_compile_kwargs(), steps_per_execution=1)
+    model.compile(**compile_kwargs(sweep_estimator), steps_per_execution=1)
     lrs = np.geomspace(min_lr, max_lr, num_steps)
     sweep = _Sweep(lrs, diverge_factor)
     rows = np.concatenate([data.train_rows, data.validation_rows])
@@ -165,3 +166,57 @@ def find_learning_rate(estimator, X, y, *, min_lr, max_lr, num_steps, diverge_fa
         smoothed_losses=smoothed,
         suggestion=suggest(lrs[:n], smoothed),
     )
+
+
+class LearningRateFinderMixin:
+    """``find_learning_rate`` for the recurrent forecasters."""
+
+    def find_learning_rate(
+        self, X, y, *, min_lr=1e-8, max_lr=1.0, num_steps=100, diverge_factor=4.0
+    ):
+        """Learning-rate range test: train with an exponentially growing rate.
+
+        The course's sweep (``LearningRateScheduler(lambda epoch: 1e-8 *
+        10 ** (epoch / 20))``), one batch per rate instead of one epoch: a
+        fresh copy of the model trains one batch at each of ``num_steps``
+        rates from ``min_lr`` to ``max_lr`` and records the loss. The
+        estimator itself is left as it was (unfitted if it was).
+
+        Parameters
+        ----------
+        X, y : array-like
+            Windows and targets, as for :meth:`fit`.
+        min_lr, max_lr : float, default=1e-8, 1.0
+            First and last learning rate of the sweep.
+        num_steps : int, default=100
+            Number of rates (and training batches) in the sweep.
+        diverge_factor : float, default=4.0
+            Stop once the smoothed loss exceeds this multiple of its minimum.
+
+        Returns
+        -------
+        result : ~skrnn.LearningRateFinder
+            With ``lrs``, ``losses``, ``suggestion`` and ``plot()``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skrnn import RNNForecaster, make_windows
+        >>> series = np.sin(np.arange(300) / 10)
+        >>> X, y = make_windows(series, window=20)
+        >>> model = RNNForecaster(units=4, optimizer="sgd", random_state=0)
+        >>> sweep = model.find_learning_rate(X, y, min_lr=1e-4, num_steps=30)
+        >>> bool(sweep.lrs[0] <= sweep.suggestion <= sweep.lrs[-1])
+        True
+        >>> hasattr(model, "model_")  # the estimator itself stays unfitted
+        False
+        """
+        return find_learning_rate(
+            self,
+            X,
+            y,
+            min_lr=min_lr,
+            max_lr=max_lr,
+            num_steps=num_steps,
+            diverge_factor=diverge_factor,
+        )

@@ -2,9 +2,20 @@
 
 import contextlib
 import random
+from numbers import Integral
 
 import keras
 import numpy as np
+from sklearn.utils import check_random_state
+
+
+def int_seed(random_state):
+    """An int seed from ``random_state``; None (fresh randomness) for None."""
+    if isinstance(random_state, Integral):
+        return int(random_state)
+    if random_state is None:
+        return None
+    return int(check_random_state(random_state).randint(2**31 - 1))
 
 
 class SeedSequence:

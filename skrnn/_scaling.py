@@ -335,47 +335,6 @@ class Scaling:
         return outputs
 
 
-def falls_to_zero(windows):
-    """Whether a univariate series, seen through its windows' last values,
-    is never negative and comes within 1% of zero: counts such as
-    sunspots, whose steps grow and shrink with their level."""
-    if not isinstance(windows, np.ndarray) or windows.shape[-1] != 1:
-        return False
-    # fmin and fmax skip NaN without copying the (perhaps long) column.
-    values = windows[:, -1, 0]
-    low, high = np.fmin.reduce(values), np.fmax.reduce(values)
-    return bool(low >= 0 and high > 0 and low <= 0.01 * high)
-
-
-def resolve_normalize(
-    normalize, n_features, *, panel=False, to_zero=False, custom_layers=False
-):
-    """The mode ``normalize="auto"`` stands for.
-
-    For univariate windows, ``"window"`` when they come from a panel of
-    series (their scales differ, so only each window's own statistics suit
-    all of them) or from one series that falls to zero (``to_zero``, see
-    :func:`falls_to_zero`: one global step scale suits neither its peaks
-    nor its troughs), else ``"last"``, which is more accurate on other
-    single series (see the defaults page); ``"global"`` for several
-    features. With ``custom_layers`` (a ``preprocessing`` or
-    ``postprocessing`` function), which ``"window"`` does not allow,
-    ``"last"`` for univariate windows.
-    """
-    if normalize == "auto":
-        if n_features > 1:
-            return "global"
-        per_window = panel or to_zero
-        return "window" if per_window and not custom_layers else "last"
-    if normalize == "window" and custom_layers:
-        raise ValueError(
-            "normalize='window' scales the windows before they reach the model, "
-            "so preprocessing and postprocessing functions would see scaled "
-            "values: use normalize='last' or 'global' with them, or None."
-        )
-    return normalize
-
-
 def _last_feature_index(n_features, n_outputs, target_features=None):
     """The input feature whose last value each output is relative to.
 

@@ -3,6 +3,7 @@
 import functools
 import re
 
+import numpy as np
 import pytest
 from sklearn.utils.estimator_checks import (
     check_param_validation,
@@ -10,6 +11,7 @@ from sklearn.utils.estimator_checks import (
 )
 
 from skrnn import (
+    CalendarFeatures,
     GRUForecaster,
     LSTMForecaster,
     RNNForecaster,
@@ -22,7 +24,11 @@ FORECASTERS = [
     cls(units=4, epochs=1, batch_size=64, random_state=0)
     for cls in (RNNForecaster, LSTMForecaster, GRUForecaster)
 ]
-TRANSFORMERS = [SlidingWindowTransformer(window=3), SequenceReshaper()]
+TRANSFORMERS = [
+    SlidingWindowTransformer(window=3),
+    SequenceReshaper(),
+    CalendarFeatures(),
+]
 ESTIMATORS = FORECASTERS + TRANSFORMERS
 
 SLIDING_WINDOW_FAILURES = {
@@ -31,6 +37,50 @@ SLIDING_WINDOW_FAILURES = {
     "check_methods_sample_order_invariance": "windows depend on row order",
     "check_methods_subset_invariance": "windows depend on neighbouring rows",
 }
+
+
+# CalendarFeatures reads timestamps (a DataFrame's time column or index, or
+# a DatetimeIndex) and refuses numbers with a TypeError that says so; these
+# checks fit it on the random numeric arrays scikit-learn generates. The
+# checks that do not fit it on data (cloning, parameters, tags, unfitted
+# errors, param validation) run.
+NEEDS_TIMESTAMPS = "fits on numeric arrays; CalendarFeatures reads timestamps"
+CALENDAR_FAILURES = dict.fromkeys(
+    [
+        "check_fit_score_takes_y",
+        "check_estimators_overwrite_params",
+        "check_dont_overwrite_parameters",
+        "check_estimators_fit_returns_self",
+        "check_readonly_memmap_input",
+        "check_n_features_in_after_fitting",
+        "check_positive_only_tag_during_fit",
+        "check_estimators_dtypes",
+        "check_complex_data",
+        "check_dtype_object",
+        "check_estimators_empty_data_messages",
+        "check_pipeline_consistency",
+        "check_estimators_nan_inf",
+        "check_estimator_sparse_tag",
+        "check_estimator_sparse_array",
+        "check_estimator_sparse_matrix",
+        "check_estimators_pickle",
+        "check_f_contiguous_array_estimator",
+        "check_transformer_data_not_an_array",
+        "check_transformer_general",
+        "check_transformer_preserve_dtypes",
+        "check_methods_sample_order_invariance",
+        "check_methods_subset_invariance",
+        "check_fit2d_1sample",
+        "check_fit2d_1feature",
+        "check_dict_unchanged",
+        "check_fit_idempotent",
+        "check_fit_check_is_fitted",
+        "check_n_features_in",
+        "check_fit1d",
+        "check_fit2d_predict1d",
+    ],
+    NEEDS_TIMESTAMPS,
+)
 
 
 FORECASTER_FAILURES = {
@@ -49,6 +99,8 @@ def expected_failed_checks(estimator):
         return SLIDING_WINDOW_FAILURES
     if isinstance(estimator, SequenceReshaper):
         return {}
+    if isinstance(estimator, CalendarFeatures):
+        return CALENDAR_FAILURES
     if type(estimator) is RNNForecaster:
         return {**FORECASTER_FAILURES, **RNN_FAILURES}
     return FORECASTER_FAILURES
@@ -148,3 +200,9 @@ def test_cell_checks_exist():
 @pytest.mark.parametrize("estimator", ESTIMATORS, ids=lambda e: type(e).__name__)
 def test_param_validation(estimator):
     check_param_validation(type(estimator).__name__, estimator)
+
+
+def test_calendar_features_refuse_numbers_with_a_clear_message():
+    """What the expected failures of CalendarFeatures have in common."""
+    with pytest.raises(TypeError, match="needs a pandas DataFrame with timestamps"):
+        CalendarFeatures().fit(np.arange(12.0).reshape(4, 3))

@@ -197,13 +197,11 @@ def test_forecast_beyond_the_horizon_and_its_intervals(load_panel, with_drivers)
 def test_missing_or_misaligned_future_values_are_refused(
     load_panel, with_drivers, change, message, monkeypatch
 ):
-    import skrnn._forecasting
-
     history, future, regions = load_panel
     model, _, _ = with_drivers
     known = change(future[["unique_id", "ds", "temperature", "holiday"]])
     monkeypatch.setattr(
-        skrnn._forecasting, "roll_out", lambda *a: pytest.fail("reached the model")
+        type(model), "_roll_out", lambda *a: pytest.fail("reached the model")
     )
     with pytest.raises(ValueError, match=message):
         model.forecast(
