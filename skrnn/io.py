@@ -41,8 +41,7 @@ def _numeric(column, name):
     if bad.any():
         row = _first_row(bad)
         raise ValueError(
-            f"target={name!r} is not numeric: row {row} holds "
-            f"{column.iloc[row - 1]!r}"
+            f"target={name!r} is not numeric: row {row} holds {column.iloc[row - 1]!r}"
         )
     values = values.astype(float)
     if np.isinf(values).any():
@@ -57,9 +56,7 @@ def _times(column, name):
     if column.isna().any():
         row = _first_row(column.isna())
         raise ValueError(f"time_col={name!r} has an empty cell in row {row}")
-    if pd.api.types.is_integer_dtype(column) and not pd.api.types.is_bool_dtype(
-        column
-    ):
+    if pd.api.types.is_integer_dtype(column) and not pd.api.types.is_bool_dtype(column):
         return column
     times = pd.to_datetime(column, errors="coerce", format="mixed")
     if times.isna().any():
