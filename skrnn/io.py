@@ -68,6 +68,19 @@ def _times(column, name):
     return times
 
 
+def _first_date_column(frame, skip):
+    """The first column of ``frame`` if it is not in ``skip`` and every cell
+    of it is a date, else None."""
+    pd = _import_pandas()
+    column = frame.iloc[:, 0]
+    if frame.columns[0] in skip or column.isna().any():
+        return None
+    if pd.api.types.is_numeric_dtype(column):
+        return None
+    times = pd.to_datetime(column, errors="coerce", format="mixed")
+    return frame.columns[0] if times.notna().all() else None
+
+
 def read_panel_csv(path, *, target=None, id_col=None, time_col=None):
     """Read a CSV file of one series, or of many in the long layout.
 
@@ -81,10 +94,13 @@ def read_panel_csv(path, *, target=None, id_col=None, time_col=None):
     id_col : str, default=None
         The column naming each row's series, for a file of many series
         (e.g. ``"unique_id"``). Empty cells are refused.
-    time_col : str, default=None
+    time_col : str, "infer" or None, default=None
         The column of each row's time: integers (e.g. years) are kept,
         other cells are parsed as dates. Empty or unparsable cells are
         refused, naming the row. None keeps the rows' order as time.
+        ``"infer"`` (unless the file has a column of that name): the first
+        column if it is neither ``target`` nor ``id_col`` and all its cells
+        are dates, else None.
 
     Returns
     -------
@@ -127,6 +143,16 @@ def read_panel_csv(path, *, target=None, id_col=None, time_col=None):
     2     b 2024-01-01    7.5
     >>> pd.api.types.is_datetime64_any_dtype(frame["month"])
     True
+
+    A first column of dates is found with ``time_col="infer"``:
+
+    >>> frame = read_panel_csv(path, target="sales", time_col="infer")
+    >>> frame["store"].tolist()
+    ['a', 'a', 'b']
+    >>> _ = path.write_text("month,sales\n2024-01-01,10\n2024-02-01,12\n")
+    >>> read_panel_csv(path, target="sales", time_col="infer").dtypes["month"].kind
+    'M'
+
     """
     pd = _import_pandas()
     path = Path(path)
@@ -142,6 +168,8 @@ def read_panel_csv(path, *, target=None, id_col=None, time_col=None):
     targets = [] if target is None else [target]
     if isinstance(target, list | tuple):
         targets = list(target)
+    if time_col == "infer" and "infer" not in frame.columns:
+        time_col = _first_date_column(frame, [*targets, id_col])
     for name, option in [*((t, "target") for t in targets), (id_col, "id_col")]:
         if name is not None:
             _check_column(frame, name, option)
