@@ -1,10 +1,9 @@
 """The ``skrnn`` command: ``skrnn demo`` and ``skrnn forecast FILE.csv``.
 
-A client of the library: this module parses the options, the subcommands
-(:mod:`skrnn._cli_forecast`, :mod:`skrnn._cli_demo`) read and write files
-and call the library. Bad input ends the program with one line on stderr
-and exit status 2; output files are written to a temporary file and moved
-into place, so a failure never leaves a half-written file.
+A client of the library: here the options are parsed; the subcommands
+(:mod:`skrnn._cli_forecast`, :mod:`skrnn._cli_demo`) read and write the
+files and call the library. Bad input gets one line on stderr and exit
+status 2, and no output file is half-written (see :mod:`skrnn._cli_tools`).
 """
 
 import argparse
@@ -24,45 +23,30 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def _positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is not a positive integer")
-    return value
+def _checked(convert, accept, what):
+    """An argparse type: ``convert`` the text, refuse values not ``accept``ed."""
+
+    def parse(text):
+        try:
+            value = convert(text)
+        except ValueError:
+            kind = "an integer" if convert is int else "a number"
+            raise argparse.ArgumentTypeError(f"{text!r} is not {kind}") from None
+        if not accept(value):
+            raise argparse.ArgumentTypeError(f"{value} is not {what}")
+        return value
+
+    return parse
 
 
-def _number(text):
-    try:
-        return float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-
-
-def _coverage(text):
-    value = _number(text)
-    if not 0 <= value < 1:
-        raise argparse.ArgumentTypeError(
-            f"{value} is not a coverage strictly between 0 and 1, e.g. 0.9 "
-            "(or 0 for no interval)"
-        )
-    return value
-
-
-def _fraction(text):
-    value = _number(text)
-    if not 0 <= value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is not a fraction in [0, 1)")
-    return value
-
-
-def _bound(text):
-    value = _number(text)
-    if not np.isfinite(value):
-        raise argparse.ArgumentTypeError(f"{value} is not a finite number")
-    return value
+_positive_int = _checked(int, lambda value: value >= 1, "a positive integer")
+_fraction = _checked(float, lambda value: 0 <= value < 1, "a fraction in [0, 1)")
+_bound = _checked(float, np.isfinite, "a finite number")
+_coverage = _checked(
+    float,
+    lambda value: 0 <= value < 1,
+    "a coverage strictly between 0 and 1, e.g. 0.9 (or 0 for no interval)",
+)
 
 
 def _freq(text):
@@ -87,19 +71,10 @@ def _add_demo(commands):
         "MAE on each series' held-out tail next to the naive forecast's and "
         "write PNG plots.",
     )
-    demo.add_argument(
-        "--out",
-        default="demo-output",
-        metavar="DIR",
-        help="directory for the plots (default: %(default)s)",
-    )
-    demo.add_argument(
-        "--epochs",
-        type=_positive_int,
-        metavar="N",
-        help="maximum epochs per fit (default: the forecasters' own, with "
-        "early stopping)",
-    )
+    help = "directory for the plots (default: %(default)s)"
+    demo.add_argument("--out", default="demo-output", metavar="DIR", help=help)
+    help = "maximum epochs per fit (default: the forecasters' own, early stopping)"
+    demo.add_argument("--epochs", type=_positive_int, metavar="N", help=help)
     demo.set_defaults(func=run_demo)
 
 

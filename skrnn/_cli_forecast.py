@@ -1,10 +1,10 @@
 """``skrnn forecast``: a CSV file of one series or many in, the next values
 of each series out.
 
-One path for every input: the file is read into one long frame (a single
-series is a panel of one, and rows without times are numbered), its gaps
-are NaN rows (:func:`skrnn.fill_gaps`), and the library windows, fits and
-forecasts it. What remains here is options, files and messages.
+One path for every input: the file becomes one long frame (one series is a
+panel of one; rows without times are numbered), its missing times NaN rows
+(:func:`skrnn.fill_gaps`), and the library windows, fits and forecasts it.
+What is left here: options, files and messages.
 """
 
 import numpy as np
@@ -15,47 +15,38 @@ from skrnn._cli_tools import (
     atomic_outputs,
     check_writable,
     format_time,
+    in_options,
     library_call,
     note,
     report_validation,
     training_tools,
 )
-from skrnn._forecast import (
-    MIN_CALIBRATION_ORIGINS,
-    calibration_counts,
-    too_short_to_calibrate,
-)
 from skrnn._histories import future_index
 from skrnn._windows import make_windows
+from skrnn.intervals import check_interval_history
 from skrnn.io import read_panel_csv
 
 
 def _check_options(args):
     """The options that need one another, and one role a column."""
     future_cols, static_cols = args.future_cols or [], args.static_cols or []
-    if future_cols and args.future is None:
-        raise InputError(
-            "--future-cols needs --future FILE.csv: the values of "
-            f"{', '.join(map(repr, future_cols))} for the forecast steps"
-        )
-    if args.future is not None and not future_cols:
-        raise InputError(
-            "--future FILE.csv needs --future-cols: the columns of the input "
-            "known for the forecast steps"
-        )
-    if static_cols and args.id_col is None:
-        raise InputError(
-            "--static-cols needs --id-col: static columns describe each "
-            "series of a long file with many series"
-        )
+    for wrong, message in [
+        (future_cols and args.future is None, "--future-cols needs --future "
+            "FILE.csv: their values for the forecast steps"),
+        (args.future and not future_cols, "--future FILE.csv needs "
+            "--future-cols: the columns of the input known for the forecast steps"),
+        (static_cols and args.id_col is None, "--static-cols needs --id-col: "
+            "static columns describe each series of a long file with many series"),
+    ]:  # fmt: skip
+        if wrong:
+            raise InputError(message)
     names = [args.target, args.id_col, args.time_col, *future_cols, *static_cols]
     names = [name for name in names if name is not None]
     repeated = [name for name in names if names.count(name) > 1]
     if repeated:
         raise InputError(
             f"column {repeated[0]!r} is given more than one role (--target, "
-            "--id-col, --time-col, --future-cols, --static-cols); give each "
-            "column one"
+            "--id-col, --time-col, --future-cols, --static-cols); give it one"
         )
     if args.min is not None and args.max is not None and not args.min < args.max:
         raise InputError(f"--min {args.min:g} must be below --max {args.max:g}")
@@ -65,60 +56,34 @@ def _check_options(args):
 def _missing_columns(frame, names, option, path):
     missing = [name for name in names if name not in frame.columns]
     if missing:
-        available = ", ".join(map(str, frame.columns))
         raise InputError(
             f"{option} {', '.join(map(repr, missing))} not in {path}; "
-            f"available: {available}"
+            f"available: {', '.join(map(str, frame.columns))}"
         )
 
 
-def _first_date_column(args):
-    """The first column of the file, if it is not another option's and all
-    its cells are dates: the time column by default."""
-    import pandas as pd
-
-    try:
-        column = pd.read_csv(args.file, usecols=[0]).iloc[:, 0]
-    except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError):
-        return None  # read_panel_csv says what is wrong with the file
-    if column.name in (args.target, args.id_col) or column.isna().any():
-        return None
-    if pd.api.types.is_numeric_dtype(column):
-        return None
-    times = pd.to_datetime(column, errors="coerce", format="mixed")
-    return column.name if times.notna().all() else None
-
-
-def _unused(name, columns):
-    while name in columns:
-        name = f"_{name}"
-    return name
+def _unused(name, frame):
+    """``name``, or ``_name``, ... for a made-up column the file lacks."""
+    return name if name not in frame else _unused(f"_{name}", frame)
 
 
 def _read_history(args, covariates, notes):
     """The input file as a long frame on a regular grid (gaps NaN rows),
     and its id and time columns (made up for one series or no times)."""
-    if args.time_col is None:
-        args.time_col = _first_date_column(args)
-        if args.time_col is not None:
-            notes.append(
-                f"using column {args.time_col!r} as time (pass --time-col to choose)"
-            )
-    time_col = args.time_col
     frame = library_call(
-        read_panel_csv,
-        args.file,
-        target=args.target,
-        id_col=args.id_col,
-        time_col=time_col,
-    )
+        read_panel_csv, args.file, target=args.target, id_col=args.id_col,
+        time_col=args.time_col or "infer",
+    )  # fmt: skip
+    if args.time_col is None and frame.dtypes.iloc[0].kind == "M":
+        args.time_col = frame.columns[0]  # a first column of dates
+        notes.append(f"using column {args.time_col!r} as time (pass --time-col)")
     _missing_columns(frame, args.future_cols or [], "--future-cols", args.file)
     _missing_columns(frame, args.static_cols or [], "--static-cols", args.file)
-    id_col = args.id_col or _unused("series", frame.columns)
+    id_col = args.id_col or _unused("series", frame)
     if args.id_col is None:
         frame[id_col] = args.target
-    if time_col is None:
-        time_col = _unused("step", frame.columns)
+    time_col = args.time_col or _unused("step", frame)
+    if args.time_col is None:
         frame[time_col] = frame.groupby(id_col, sort=False).cumcount()
     frame = frame[[id_col, time_col, args.target, *covariates]]
     filled = library_call(
@@ -128,122 +93,20 @@ def _read_history(args, covariates, notes):
     if args.id_col is None and added.sum():
         notes.append(f"{added.sum()} missing time step(s) in {time_col!r} are gaps")
     elif (added > 0).sum():
-        notes.append(
-            f"{(added > 0).sum()} series have missing time steps: they are gaps"
-        )
-    static = list(args.static_cols or [])
-    if static:
-        # The rows fill_gaps adds hold NaN: a static column's value is known.
-        known = filled.groupby(id_col, sort=False)[static].transform("first")
-        filled[static] = filled[static].fillna(known)
+        notes.append(f"{(added > 0).sum()} series have missing time steps: gaps")
+    static = args.static_cols or []
+    # The rows fill_gaps adds hold NaN: their static values are the series'.
+    known = filled.groupby(id_col, sort=False)[static].transform("first")
+    filled[static] = filled[static].fillna(known)
     return filled, id_col, time_col
 
 
-def _fill_last_windows(frame, id_col, columns, window):
-    """``frame`` with the gaps in each series' last ``window`` rows filled,
-    the start of its forecast (numbers interpolated, text carried), and how
-    many series had any."""
-    tail = (
-        frame.groupby(id_col, sort=False).cumcount(ascending=False) < window
-    ).to_numpy()
-    gaps = tail & frame[columns].isna().any(axis=1).to_numpy()
-    if not gaps.any():
-        return frame, 0
-    frame = frame.copy()
-    groups = frame.groupby(id_col, sort=False)
-    for name in columns:
-        if frame[name].dtype.kind in "fiub":
-            filled = groups[name].transform(
-                lambda s: s.interpolate(limit_direction="both")
-            )
-        else:
-            filled = groups[name].transform(lambda s: s.ffill().bfill())
-        frame.loc[tail, name] = filled[tail]
-    return frame, frame.loc[gaps, id_col].nunique()
-
-
-def _too_short(lengths, args, single):
-    """The error for series none of which fills a window and its horizon."""
-    longest = int(lengths.max())
-    if not single:
-        return InputError(
-            f"no series has --window {args.window} + --horizon {args.horizon} "
-            f"values (the longest has {longest}); use --window "
-            f"{max(1, longest - args.horizon)} or less"
-        )
-    largest = longest - args.horizon
-    fix = (
-        f"use --window {largest} or less"
-        if largest >= 1
-        else f"use a smaller --horizon than {args.horizon}"
-    )
-    if args.coverage and _calibration_short([np.ones(longest)], args, 1) is not None:
-        fix += " and --coverage 0 (too few values for an interval)"
-    return InputError(
-        f"the series has {longest} values, fewer than --window "
-        f"{args.window} + --horizon {args.horizon}; {fix}"
-    )
-
-
-def _calibration_short(series, args, window):
-    """What :func:`too_short_to_calibrate` says of ``series`` (the errors of
-    all of them calibrate together, as ``forecast`` counts them)."""
-    min_origins = -(-MIN_CALIBRATION_ORIGINS // len(series))
-    counts = sum(
-        calibration_counts(
-            values[:, np.newaxis],
-            window,
-            args.steps,
-            args.coverage,
-            args.validation_fraction,
-            min_origins=min_origins,
-        )[1]
-        for values in series
-    )
-    return too_short_to_calibrate(counts, args.coverage, window)
-
-
-def _check_calibration(series, args):
-    """Refuse, before training, series too short for the interval."""
-    if not args.coverage:
-        return
-    short = _calibration_short(series, args, args.window)
-    if short is None:
-        return
-    fixes = ["--coverage 0 (no interval)"]
-    if short["max_coverage"] is not None:
-        fixes.append(f"--coverage {short['max_coverage']}")
-    if short["max_steps"] is not None:
-        fixes.append(f"--steps {short['max_steps']}")
-    what, its = ("series is", "its") if len(series) == 1 else ("series are", "their")
-    raise InputError(
-        f"the {what} too short to calibrate a {args.coverage:.0%} interval "
-        f"{args.steps} steps ahead: forecasts from {its} last windows have "
-        f"{short['n_errors']} known error(s) {short['lead']} step(s) ahead, "
-        f"it needs {short['needed']}; use {', '.join(fixes)}, or a series of "
-        f"at least {short['min_length']} values"
-    )
-
-
-def _complete_windows(X, y, window):
-    """Windows whose inputs and targets hold no gaps (the targets' own
-    values at a window's future steps are not inputs)."""
-    windows = np.asarray(X)
-    layout = getattr(X, "layout", None)
-    gaps = np.isnan(windows[:, :window]).any(axis=(1, 2))
-    if layout is not None and layout.future:
-        ahead = windows[:, window:][:, :, list(layout.future)]
-        gaps |= np.isnan(ahead).any(axis=(1, 2))
-    return ~(gaps | np.isnan(y.reshape(len(y), -1)).any(axis=1))
-
-
 def _read_future(args, history, id_col, time_col, future_cols):
-    """The ``--future`` rows of each series at its forecast times, checked
-    before training: a long frame like ``history``'s."""
+    """The ``--future`` rows at each series' forecast times, checked before
+    training: a long frame like ``history``."""
     import pandas as pd
 
-    path, steps = args.future, args.steps
-    timed = args.time_col is not None
+    path, timed = args.future, time_col == args.time_col
     frame = library_call(
         read_panel_csv, path, id_col=args.id_col, time_col=time_col if timed else None
     )
@@ -252,100 +115,174 @@ def _read_future(args, history, id_col, time_col, future_cols):
     _missing_columns(frame, future_cols, "--future-cols", f"--future {path}")
     if args.id_col is None:
         frame[id_col] = args.target
-    rows = dict(tuple(frame.groupby(id_col, sort=False)))
-    parts = []
-    for key, times in history.groupby(id_col, sort=False)[time_col]:
-        label = "" if args.id_col is None else f" for series {key!r}"
-        if key not in rows:
+    absent = set(history[id_col]) - set(frame[id_col])
+    if absent:
+        raise InputError(
+            f"--future {path} has no rows for series {sorted(absent)[0]!r}: give "
+            f"every series its {', '.join(map(repr, future_cols))}"
+        )
+    times = history.groupby(id_col, sort=False)[time_col]
+    if not timed:  # the rows of each series in order, from its next step
+        frame[time_col] = frame[id_col].map(times.last() + 1)
+        frame[time_col] += frame.groupby(id_col, sort=False).cumcount()
+    repeated = frame.duplicated([id_col, time_col])
+    if repeated.any():
+        time = format_time(frame[time_col][repeated].iloc[0])
+        raise InputError(f"--future {path} repeats the time {time}")
+    expected = pd.concat(
+        pd.DataFrame({id_col: key, time_col: future_index(pd.Index(t), args.steps)})
+        for key, t in times
+    )
+    future = expected.merge(frame, how="left", on=[id_col, time_col], indicator=True)
+    for rows, what in [
+        (future["_merge"] == "left_only", "no row"),
+        (future[future_cols].isna().any(axis=1), "an empty cell"),
+    ]:
+        if rows.any():
+            first = future[rows].iloc[0]
+            series = "" if args.id_col is None else f" for series {first[id_col]!r}"
             raise InputError(
-                f"--future {path} has no rows{label}: give every series its "
-                f"{', '.join(map(repr, future_cols))} for the {steps} forecast steps"
+                f"--future {path} has {what}{series} at "
+                f"{format_time(first[time_col])}: give "
+                f"{', '.join(map(repr, future_cols))} at each of the "
+                f"{args.steps} forecast times ({rows.sum()} missing)"
             )
-        part = rows[key].set_index(time_col) if timed else rows[key]
-        dates = future_index(pd.Index(times.to_numpy(), name=time_col), steps)
-        if timed:
-            if part.index.duplicated().any():
-                time = format_time(part.index[part.index.duplicated()][0])
-                raise InputError(f"--future {path} repeats the time {time}{label}")
-            missing = dates[~dates.isin(part.index)]
-            if len(missing):
-                raise InputError(
-                    f"--future {path} has no row{label} for "
-                    f"{format_time(missing[0])} ({len(missing)} of the {steps} "
-                    f"forecast times missing, from {format_time(dates[0])} to "
-                    f"{format_time(dates[-1])})"
-                )
-            part = part.loc[dates]
-        elif len(part) < steps:
-            raise InputError(
-                f"--future {path} has {len(part)} row(s){label}, fewer than "
-                f"--steps {steps}: give one row per forecast step"
+    return future[[id_col, time_col, *future_cols]]
+
+
+def _fill_last_windows(frame, id_col, columns, window):
+    """``frame`` with the gaps of each series' last ``window`` rows filled,
+    the start of its forecast (numbers interpolated, text carried), and how
+    many series had any."""
+    tail = frame.groupby(id_col, sort=False).cumcount(ascending=False) < window
+    gaps = tail & frame[columns].isna().any(axis=1)
+    if not gaps.any():
+        return frame, 0
+    groups, frame = frame.groupby(id_col, sort=False), frame.copy()
+    for name in columns:
+        if frame[name].dtype.kind in "fiub":
+            filled = groups[name].transform(
+                lambda c: c.interpolate(limit_direction="both")
             )
-        part = part.iloc[:steps][future_cols].set_axis(dates)
-        empty = part.isna().any(axis=1).to_numpy()
-        if empty.any():
-            raise InputError(
-                f"--future {path}{label}: {', '.join(map(repr, future_cols))} "
-                f"has an empty cell at {format_time(part.index[empty][0])}"
-            )
-        parts.append(part.rename_axis(time_col).reset_index().assign(**{id_col: key}))
-    return pd.concat(parts, ignore_index=True)
+        else:
+            filled = groups[name].transform(lambda c: c.ffill().bfill())
+        frame.loc[tail, name] = filled[tail]
+    return frame, frame.loc[gaps, id_col].nunique()
+
+
+def _check_lengths(history, id_col, time_col, args):
+    """Refuse series too short for a window, or for the interval (before
+    training: ``forecast`` would refuse them after)."""
+    lengths = history.groupby(id_col, sort=False).size()
+    history = history[[id_col, time_col, args.target]]
+    check = {"history": history, "id_col": id_col, "time_col": time_col}
+    check.update(steps=args.steps, coverage=args.coverage)
+    check.update(validation_fraction=args.validation_fraction)
+    longest = int(lengths.max())
+    if longest < args.window + args.horizon:
+        fix = f"use --window {longest - args.horizon} or less"
+        if longest <= args.horizon:
+            fix = f"use a smaller --horizon than {args.horizon}"
+        if args.coverage:
+            try:
+                check_interval_history(window=1, **check)
+            except ValueError:
+                fix += " and --coverage 0 (too few values for an interval)"
+        what = "the series has" if len(lengths) == 1 else "the longest series has"
+        raise InputError(
+            f"{what} {longest} values, fewer than --window {args.window} + "
+            f"--horizon {args.horizon}; {fix}"
+        )
+    if args.coverage:
+        try:
+            check_interval_history(window=args.window, **check)
+        except ValueError as error:
+            raise InputError(f"{in_options(error)} Or --coverage 0: no interval.")
+    return lengths
+
+
+def _complete_windows(X, y, window):
+    """Windows whose inputs and targets hold no gaps (the targets' own
+    values at a window's future steps are not inputs)."""
+    windows = np.asarray(X)
+    gaps = np.isnan(windows[:, :window]).any(axis=(1, 2))
+    future = getattr(X.layout, "future", ()) if hasattr(X, "layout") else ()
+    if future:
+        gaps |= np.isnan(windows[:, window:][:, :, list(future)]).any(axis=(1, 2))
+    return ~(gaps | np.isnan(y.reshape(len(y), -1)).any(axis=1))
+
+
+def _notes(frame, lengths, n_filled, args):
+    """What the user should know of the data before the fit."""
+    n_missing, n_short = frame[args.target].isna().sum(), (lengths < args.window).sum()
+    if n_missing:
+        yield f"{n_missing} missing value(s): training skips the windows with them"
+    if n_short:
+        yield (
+            f"{n_short} series are shorter than --window {args.window}: their "
+            "forecasts start from their first value repeated"
+        )
+    if n_filled:
+        which = "the last" if len(lengths) == 1 else f"{n_filled} series' last"
+        yield (
+            f"{which} {args.window} values have gaps; filled them by linear "
+            "interpolation to start the forecast"
+        )
 
 
 def _fit(args, X, y, label):
     """The --model forecaster with the command's settings, fitted on X, y."""
     models, ProgressBar = training_tools()
     cls = models[args.model]
-    params = {
-        "random_state": args.random_state,
-        "verbose": 0,
-        "normalize": None if args.normalize == "none" else args.normalize,
-        "validation_fraction": args.validation_fraction,
-        "bounds": (args.min, args.max),
-        "callbacks": [ProgressBar(f"{cls.__name__} on {label}")],
-    }
-    if args.epochs is not None:
-        params["epochs"] = args.epochs
-    return library_call(cls(**params).fit, X, y)
+    epochs = {} if args.epochs is None else {"epochs": args.epochs}
+    estimator = cls(
+        random_state=args.random_state, verbose=0,
+        normalize=None if args.normalize == "none" else args.normalize,
+        validation_fraction=args.validation_fraction, bounds=(args.min, args.max),
+        callbacks=[ProgressBar(f"{cls.__name__} on {label}")], **epochs,
+    )  # fmt: skip
+    return library_call(estimator.fit, X, y)
 
 
-def _save_plot(histories, forecasts, path, args):
-    """Each series' history and forecast (the first four), one panel each."""
+def _save_plot(history, result, path, args, id_col, time_col):
+    """The first four series and their forecasts, one panel each."""
     import matplotlib.pyplot as plt
 
     from skrnn.plotting import plot_forecast
 
-    keys = list(forecasts)[:4]
+    keys = list(dict.fromkeys(result[id_col]))[:4]
     fig, axes = plt.subplots(len(keys), 1, figsize=(9, 2.6 * len(keys)), squeeze=False)
-    for key, ax in zip(keys, axes[:, 0], strict=False):
-        title = f"{args.model.upper()} forecast of {key}"
-        if args.coverage:
-            title += f", {args.coverage:.0%} interval"
-        n_history = max(5 * args.steps, 4 * args.window)
-        plot_forecast(
-            histories[key], forecasts[key], ax=ax, title=title, n_history=n_history
+    for key, ax in zip(keys, axes[:, 0], strict=True):
+        past, ahead = (
+            rows[rows[id_col] == key].set_index(time_col).drop(columns=id_col)
+            for rows in (history[[id_col, time_col, args.target]], result)
         )
+        title = f"{args.model.upper()} forecast of {key}"
+        title += f", {args.coverage:.0%} interval" if args.coverage else ""
+        n_history = max(5 * args.steps, 4 * args.window)
+        plot_forecast(past[args.target], ahead, ax=ax, title=title, n_history=n_history)
     fig.tight_layout()
     fig.savefig(path, format="png", dpi=100)
     plt.close(fig)
 
 
+def _check_plot(args):
+    """The --plot path, matplotlib drawing to files; None without --plot."""
+    if args.plot is None:
+        return None
+    try:
+        import matplotlib
+    except ImportError:
+        raise InputError("--plot needs matplotlib: pip install skrnn[plot]") from None
+    matplotlib.use("Agg")
+    return check_writable(args.plot, "--plot")
+
+
 def run_forecast(args):
     """``skrnn forecast``: fit on a CSV file's series, write the next values."""
-    out = check_writable(args.out, "--out")
-    plot = None if args.plot is None else check_writable(args.plot, "--plot")
-    if plot is not None:
-        try:
-            import matplotlib
-
-            matplotlib.use("Agg")
-        except ImportError:
-            raise InputError(
-                "--plot needs matplotlib: pip install skrnn[plot]"
-            ) from None
+    out, plot = check_writable(args.out, "--out"), _check_plot(args)
     future_cols, static_cols = _check_options(args)
-    covariates = [*future_cols, *static_cols]
-    single, target = args.id_col is None, args.target
+    covariates, target = [*future_cols, *static_cols], args.target
     # Notes wait until the input has passed every check: bad input gets
     # exactly one line.
     notes = []
@@ -353,101 +290,48 @@ def run_forecast(args):
     future = None
     if future_cols:
         future = _read_future(args, frame, id_col, time_col, future_cols)
-    n_missing = int(frame[target].isna().sum())
-    if n_missing:
-        notes.append(
-            f"{n_missing} missing value(s): training skips the windows that "
-            "contain them"
-        )
-    lengths = frame.groupby(id_col, sort=False).size()
     empty = frame.groupby(id_col, sort=False)[target].count() == 0
     if empty.any():
-        raise InputError(
-            f"series {empty.index[empty][0]!r} has no values of {target!r} at "
-            "all; drop it"
-        )
-    if lengths.max() < args.window + args.horizon:
-        raise _too_short(lengths, args, single)
-    X, y = library_call(
-        make_windows,
-        frame,
-        window=args.window,
-        horizon=args.horizon,
-        target=target,
-        future=future_cols or None,
-        static=static_cols or None,
-        id_col=id_col,
-        time_col=time_col,
+        raise InputError(f"series {empty.idxmax()!r} has no values at all; drop it")
+    history, n_filled = _fill_last_windows(
+        frame, id_col, [target, *future_cols], args.window
     )
+    lengths = _check_lengths(history, id_col, time_col, args)
+    X, y = library_call(
+        make_windows, frame, window=args.window, horizon=args.horizon,
+        target=target, future=future_cols or None, static=static_cols or None,
+        id_col=id_col, time_col=time_col,
+    )  # fmt: skip
     complete = _complete_windows(X, y, args.window)
     if not complete.any():
         raise InputError(
             f"no window of {args.window} values and {args.horizon} target(s) "
             "is free of gaps; fill the missing values or use a smaller --window"
         )
-    history, n_filled = _fill_last_windows(
-        frame, id_col, [target, *future_cols], args.window
-    )
-    n_short = int((lengths < args.window).sum())
-    if n_short:
-        notes.append(
-            f"{n_short} series are shorter than --window {args.window}: their "
-            "forecasts start from their first value repeated"
-        )
-    if n_filled:
-        gaps = (
-            f"the last {args.window} values have gaps"
-            if single
-            else f"{n_filled} series have gaps in their last {args.window} values"
-        )
-        notes.append(
-            f"{gaps}; filled them by linear interpolation to start the forecast"
-        )
-    series = [group.to_numpy(float) for _, group in history.groupby(id_col)[target]]
-    _check_calibration(series, args)
-    for message in notes:
+    for message in [*notes, *_notes(frame, lengths, n_filled, args)]:
         note(message)
 
+    single = args.id_col is None
     label = repr(target) if single else f"{len(lengths)} series of {target!r}"
-    label += " with covariates" if covariates else ""
-    estimator = _fit(args, X, y, label)
+    estimator = _fit(args, X, y, label + (" with covariates" if covariates else ""))
     coverage = args.coverage or None
     result = library_call(
-        estimator.forecast,
-        history,
-        args.steps,
-        coverage=coverage,
-        future=future,
-        id_col=id_col,
-        time_col=time_col,
-        pad=True,
-    )
+        estimator.forecast, history, args.steps, coverage=coverage, future=future,
+        id_col=id_col, time_col=time_col, pad=True,
+    )  # fmt: skip
     report_validation(estimator, X[complete], y[complete], origin=args.window - 1)
-
-    outputs = [out] if plot is None else [out, plot]
-    with atomic_outputs(outputs) as (out_tmp, *plot_tmp):
+    with atomic_outputs([out] if plot is None else [out, plot]) as (tmp, *png):
         written = result.drop(columns=id_col) if single else result
-        written.to_csv(out_tmp, float_format="%.7g", index=False)  # float32
+        written.to_csv(tmp, float_format="%.7g", index=False)  # float32
         if plot is not None:
-            keys = list(dict.fromkeys(result[id_col]))[:4]
-            histories = {
-                key: rows.set_index(time_col)[target]
-                for key, rows in history[history[id_col].isin(keys)].groupby(id_col)
-            }
-            forecasts = {
-                key: rows.set_index(time_col).drop(columns=id_col)
-                for key, rows in result[result[id_col].isin(keys)].groupby(id_col)
-            }
-            _save_plot(histories, forecasts, plot_tmp[0], args)
-    intervals = "no intervals" if coverage is None else f"{coverage:.0%} intervals"
-    times = result[time_col]
-    what = (
-        f"from {format_time(times.iloc[0])} to {format_time(times.iloc[-1])}"
-        if single
-        else f"for each of {len(lengths)} series"
-    )
+            _save_plot(history, result, png[0], args, id_col, time_col)
+
+    times = result[time_col].iloc[[0, -1]].map(format_time)
+    what = f"from {times.iloc[0]} to {times.iloc[1]}" if single else (
+        f"for each of {len(lengths)} series")  # fmt: skip
     if covariates:
         what += f" with covariates {', '.join(map(repr, covariates))}"
+    intervals = "no intervals" if coverage is None else f"{coverage:.0%} intervals"
     print(f"{args.steps} forecasts of {target!r} {what} ({intervals}) written to {out}")
     if plot is not None:
         print(f"plot written to {plot}")

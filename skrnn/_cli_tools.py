@@ -13,13 +13,9 @@ import numpy as np
 # The forecaster behind each --model; imported (with Keras) only to train.
 MODELS = {"lstm": "LSTMForecaster", "gru": "GRUForecaster", "rnn": "RNNForecaster"}
 
-# Library parameters that are options of the command, as its messages say them.
-_OPTIONS = {
-    "target": "--target",
-    "id_col": "--id-col",
-    "time_col": "--time-col",
-    "freq": "--freq",
-}
+# Library parameters that are options of the command: its messages say them
+# as options ("steps=2" -> "--steps 2").
+_OPTIONS = r"\b(target|id_col|time_col|freq|steps|coverage|window|horizon)= ?"
 
 
 class InputError(Exception):
@@ -30,20 +26,19 @@ def note(message):
     print(f"skrnn: {message}", file=sys.stderr)
 
 
+def in_options(error):
+    """The first line of a library error, naming the command's options."""
+    message = str(error).strip().splitlines()[0]
+    return re.sub(_OPTIONS, lambda m: f"--{m[1].replace('_', '-')} ", message)
+
+
 def library_call(function, *args, **kwargs):
     """``function(*args, **kwargs)``, its ValueError (or missing file or
-    package) an InputError: the first line, naming the command's options
-    where the library names its parameters."""
+    package) an InputError that names the command's options."""
     try:
         return function(*args, **kwargs)
     except (ValueError, FileNotFoundError, ImportError) as error:
-        message = str(error).strip().splitlines()[0]
-        message = re.sub(
-            r"\b(target|id_col|time_col|freq)= ?",
-            lambda m: f"{_OPTIONS[m[1]]} ",
-            message,
-        )
-        raise InputError(message) from None
+        raise InputError(in_options(error)) from None
 
 
 def format_time(value):

@@ -9,6 +9,7 @@ import pytest
 
 from skrnn import _cli_demo, _cli_forecast, _cli_tools
 from skrnn._cli import build_parser, main
+from skrnn.intervals import check_interval_history
 
 
 @pytest.fixture
@@ -158,12 +159,15 @@ def bad_inputs(tmp_path, daily_csv):
             [daily_csv, "--target", "sales", "--coverage", 1.5],
             "coverage strictly between 0 and 1",
         ),
+        # skrnn.intervals.check_interval_history's message, in options.
         "too short for the interval": (
             [short, "--target", "sales", "--window", 5, "--steps", 10],
-            "too short to calibrate a 90% interval 10 steps ahead: forecasts "
-            "from its last windows have 8 known error(s) 3 step(s) ahead, it "
-            "needs 9; use --coverage 0 (no interval), --coverage 0.5, --steps 2, "
-            "or a series of at least 23 values",
+            "too short to calibrate a 90% interval 10 step(s) ahead: the "
+            "forecasts from its last origins have 8 known error(s) 3 step(s) "
+            "ahead, and a 90% interval needs 9. To forecast with intervals, "
+            "pass a longer history (at least 23 values without gaps), forecast "
+            "fewer steps (--steps 2) or lower the coverage (--coverage 0.5). Or "
+            "--coverage 0: no interval.",
         ),
         # The library's messages, in the command's options.
         "off-grid date": (
@@ -228,12 +232,11 @@ def test_the_fixes_for_a_short_series_work(bad_inputs, tmp_path, capsys):
     argv = ["forecast", short, "--target", "sales", "--window", 5, "--steps", 10]
     for fix in (["--coverage", "0.5"], ["--steps", "2"]):
         args = build_parser().parse_args([str(a) for a in argv] + fix)
-        _cli_forecast._check_calibration([np.arange(15.0)], args)  # no error
-    # The window the length check suggests, with --coverage 0, is accepted.
-    args = build_parser().parse_args(
-        [str(a) for a in argv[:4]] + ["--window", "14", "--coverage", "0"]
-    )
-    _cli_forecast._check_calibration([np.arange(15.0)], args)
+        counts = check_interval_history(
+            np.arange(15.0), window=5, steps=args.steps, coverage=args.coverage
+        )
+        assert counts.min() >= 1  # no error
+    # --coverage 0 forecasts without an interval.
     out = tmp_path / "out.csv"
     status, stdout, stderr = run(
         capsys, *argv, "--coverage", 0, "--validation-fraction", 0,

@@ -89,5 +89,8 @@ def test_panel_errors_name_the_series_and_the_fix(stores_csv, tmp_path, capsys):
         capsys, "forecast", stores_csv, "--id-col", "store", "--target", "sales",
         "--window", 60, "--out", out,
     )  # fmt: skip
-    assert status == 2 and "no series has --window 60" in stderr
+    assert (
+        status == 2
+        and "the longest series has 48 values, fewer than --window 60" in stderr
+    )
     assert not out.exists()
