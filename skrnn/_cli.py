@@ -1,10 +1,6 @@
-"""The ``skrnn`` command: ``skrnn demo`` and ``skrnn forecast FILE.csv``.
-
-A client of the library: here the options are parsed; the subcommands
-(:mod:`skrnn._cli_forecast`, :mod:`skrnn._cli_demo`) read and write the
-files and call the library. Bad input gets one line on stderr and exit
-status 2, and no output file is half-written (see :mod:`skrnn._cli_tools`).
-"""
+"""The ``skrnn`` command, a client of the library: its options are parsed
+here; :mod:`skrnn._cli_forecast` and :mod:`skrnn._cli_demo` run ``skrnn
+forecast FILE.csv`` and ``skrnn demo``, with :mod:`skrnn._cli_tools`."""
 
 import argparse
 import sys
@@ -49,11 +45,6 @@ _coverage = _checked(
 )
 
 
-def _freq(text):
-    """A pandas frequency ("D", "MS"), or an int step for integer times."""
-    return int(text) if text.isdigit() else text
-
-
 def _column_list(text):
     """``--future-cols a,b``: the column names, without empty ones."""
     names = [name.strip() for name in text.split(",") if name.strip()]
@@ -71,35 +62,30 @@ def _add_demo(commands):
         "MAE on each series' held-out tail next to the naive forecast's and "
         "write PNG plots.",
     )
-    help = "directory for the plots (default: %(default)s)"
-    demo.add_argument("--out", default="demo-output", metavar="DIR", help=help)
-    help = "maximum epochs per fit (default: the forecasters' own, early stopping)"
-    demo.add_argument("--epochs", type=_positive_int, metavar="N", help=help)
+    text = "directory for the plots (default: %(default)s)"
+    demo.add_argument("--out", default="demo-output", metavar="DIR", help=text)
+    text = "maximum epochs per fit (default: the forecasters' own, early stopping)"
+    demo.add_argument("--epochs", type=_positive_int, metavar="N", help=text)
     demo.set_defaults(func=run_demo)
 
 
 # (option, type, default, metavar, help) of each option of `forecast`.
 _FORECAST_OPTIONS = [
-    ("--id-col", None, None, "COL", "column naming the series of a long file "
-        "with many series: one model is fitted on all of them, and the "
-        "forecasts of every series are written to one long CSV (columns: id, "
-        "time, target, bounds)"),
+    ("--id-col", None, None, "COL", "column naming the series of a long file: "
+        "one model fits them all, and every series' forecasts go to one long "
+        "CSV (columns: id, time, target, bounds)"),
     ("--future-cols", _column_list, None, "COL[,COL...]", "future-known "
-        "covariates: columns known for the forecast steps too (a temperature "
-        "forecast, holidays, planned prices); their values for the steps come "
-        "from --future"),
+        "covariates: columns known ahead (a temperature forecast, holidays), "
+        "their values for the forecast steps in --future"),
     ("--static-cols", _column_list, None, "COL[,COL...]", "with --id-col: "
-        "static covariates, columns that hold one value per series (a store's "
-        "size, a region); text columns are categories"),
+        "columns of one value per series (size, region; text is a category)"),
     ("--future", None, None, "FILE.csv", "the --future-cols values for the "
-        "forecast steps: the same time column (and --id-col column), one row "
-        "per series and step"),
-    ("--time-col", None, None, "COL", "column of dates or integers giving each "
-        "row's time (default: the first column if it holds dates, else the "
-        "row order)"),
-    ("--freq", _freq, None, "F", "the series' frequency: D, h, MS, ... "
-        "(pandas' names), or an integer step for integer times (default: "
-        "inferred from the times)"),
+        "forecast steps: a row per series and step, with the time (and id)"),
+    ("--time-col", None, None, "COL", "column of dates or integers: each row's "
+        "time (default: a first column of dates, else the rows' order)"),
+    ("--freq", lambda text: int(text) if text.isdigit() else text,
+        None, "F", "the series' frequency: D, h, MS, ... (pandas' names), or "
+        "an integer step for integer times (default: inferred from the times)"),
     ("--window", _positive_int, 20, "W", "past values the model reads "
         "(default: %(default)s)"),
     ("--horizon", _positive_int, 1, "H", "values the model predicts at once "
@@ -109,11 +95,10 @@ _FORECAST_OPTIONS = [
     ("--epochs", _positive_int, None, "N", "maximum epochs (default: the "
         "forecaster's own, with early stopping)"),
     ("--coverage", _coverage, 0.9, "C", "coverage of the prediction "
-        "intervals; 0 writes no interval columns, for series too short to "
-        "calibrate one (default: %(default)s)"),
-    ("--validation-fraction", _fraction, 0.1, "F", "fraction of the most "
-        "recent windows held out to stop training early and report the MAE; 0 "
-        "trains on all of them, for the shortest series (default: %(default)s)"),
+        "intervals; 0 for none, e.g. on a short series (default: %(default)s)"),
+    ("--validation-fraction", _fraction, 0.1, "F", "fraction of the latest "
+        "windows held out to stop training early and report the MAE; 0 trains "
+        "on all, for the shortest series (default: %(default)s)"),
     ("--min", _bound, None, "LOW", "lowest possible value, e.g. 0 for counts: "
         "forecasts and interval bounds are clipped to it"),
     ("--max", _bound, None, "HIGH", "highest possible value: forecasts and "
@@ -160,7 +145,8 @@ def build_parser():
             option, type=type_, default=default, metavar=metavar, help=text
         )
     models = sorted(MODELS)
-    forecast.add_argument("--model", choices=models, default="lstm", help="(lstm)")
+    text = "(default: %(default)s)"
+    forecast.add_argument("--model", choices=models, default="lstm", help=text)
     # The estimators' modes (skrnn._scaling.NORMALIZE_MODES, which imports
     # Keras: --help stays fast without it), and None as "none".
     modes = ["auto", "window", "global", "last", "none"]
@@ -172,18 +158,9 @@ def build_parser():
 
 
 def main(argv=None):
-    """Run the ``skrnn`` command with ``argv`` (default: ``sys.argv[1:]``).
-
-    Parameters
-    ----------
-    argv : list of str, default=None
-        The arguments after the program name.
-
-    Returns
-    -------
-    status : int
-        0 on success, 2 on bad input (after one line on stderr).
-    """
+    """Run the ``skrnn`` command with ``argv`` (default: ``sys.argv[1:]``)
+    and return its exit status: 0, or 2 after one line on stderr for bad
+    input (130 if interrupted)."""
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

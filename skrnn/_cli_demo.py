@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from skrnn._cli_tools import InputError, atomic_outputs, note, training_tools
+import skrnn._cli_tools as tools
 from skrnn._windows import make_windows
 
 
@@ -50,7 +50,7 @@ def _plot_demo(path, name, series, n_train, estimator, X_test, recursive):
     plot_history(estimator, ax=bottom)
     bottom.set_title("training history")
     fig.tight_layout()
-    with atomic_outputs([path]) as (tmp,):
+    with tools.atomic_outputs([path]) as (tmp,):
         fig.savefig(tmp, format="png", dpi=100)
     plt.close(fig)
 
@@ -58,22 +58,17 @@ def _plot_demo(path, name, series, n_train, estimator, X_test, recursive):
 def run_demo(args):
     """``skrnn demo``: fit the forecasters on the bundled series, print MAEs
     against the naive forecast and write plots."""
-    out = Path(args.out)
-    try:
-        import matplotlib
-        import pandas  # noqa: F401  (dated plots)
-
-        matplotlib.use("Agg")
-        plots = True
-    except ImportError:
-        plots = False
-        note("no plots without matplotlib and pandas: pip install skrnn[plot,pandas]")
-    if plots:
+    out, plots = Path(args.out), tools.plot_to_files()
+    if not plots:
+        tools.note(
+            "no plots without matplotlib and pandas: pip install skrnn[plot,pandas]"
+        )
+    else:
         if out.exists() and not out.is_dir():
-            raise InputError(f"--out {out} exists and is not a directory")
+            raise tools.InputError(f"--out {out} exists and is not a directory")
         out.mkdir(parents=True, exist_ok=True)
 
-    models, ProgressBar = training_tools()
+    models, ProgressBar = tools.training_tools()
     rows, written = [], []
     for name, series, window, n_train, recursive in demo_datasets(as_frame=plots):
         X, y = make_windows(np.asarray(series, dtype=float), window=window)
@@ -82,8 +77,8 @@ def run_demo(args):
         naive = np.abs(X_test[:, -1, 0] - y_test).mean()
         for cls in models.values():
             params = {} if args.epochs is None else {"epochs": args.epochs}
-            progress = ProgressBar(f"{cls.__name__} on {name}")
-            estimator = cls(callbacks=[progress], random_state=0, **params)
+            params["callbacks"] = [ProgressBar(f"{cls.__name__} on {name}")]
+            estimator = cls(random_state=0, **params)
             start = time.perf_counter()
             estimator.fit(X_train, y_train)
             seconds = time.perf_counter() - start
@@ -94,16 +89,12 @@ def run_demo(args):
                 _plot_demo(path, name, series, n_train, estimator, X_test, recursive)
                 written.append(path)
 
-    print()
-    print("One-step mean absolute error on the held-out tail of each series")
-    header = f"{'series':<20} {'model':<15} {'MAE':>7} {'naive':>7} {'ratio':>6}"
-    print(header + f" {'epochs':>6} {'fit s':>6}")
-    print("-" * (len(header) + 14))
-    for name, model, mae, naive, epochs, seconds in rows:
-        print(
-            f"{name:<20} {model:<15} {mae:7.3f} {naive:7.3f} {mae / naive:6.2f} "
-            f"{epochs:6d} {seconds:6.1f}"
-        )
+    print("\nOne-step mean absolute error on the held-out tail of each series")
+    print(f"{'series':<20} {'model':<15}     MAE   naive  ratio epochs  fit s")
+    print("-" * 70)
+    for name, model, mae, naive, epochs, s in rows:
+        print(f"{name:<20} {model:<15} {mae:7.3f} {naive:7.3f} {mae / naive:6.2f} "
+              f"{epochs:6d} {s:6.1f}")  # fmt: skip
     print("ratio < 1: the model beats the naive forecast (the last value).")
     for path in written:
         print(f"wrote {path}")

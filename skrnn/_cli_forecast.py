@@ -1,26 +1,11 @@
-"""``skrnn forecast``: a CSV file of one series or many in, the next values
-of each series out.
+"""``skrnn forecast``: one path for every input. The CSV file becomes one
+long frame (one series is a panel of one; rows without times are numbered),
+its missing times NaN rows (:func:`skrnn.fill_gaps`), and the library
+windows, fits and forecasts it; here are options, files and messages."""
 
-One path for every input: the file becomes one long frame (one series is a
-panel of one; rows without times are numbered), its missing times NaN rows
-(:func:`skrnn.fill_gaps`), and the library windows, fits and forecasts it.
-What is left here: options, files and messages.
-"""
-
-import numpy as np
-
+import skrnn._cli_tools as tools
 from skrnn import fill_gaps
-from skrnn._cli_tools import (
-    InputError,
-    atomic_outputs,
-    check_writable,
-    format_time,
-    in_options,
-    library_call,
-    note,
-    report_validation,
-    training_tools,
-)
+from skrnn._cli_tools import InputError, library_call
 from skrnn._histories import future_index
 from skrnn._windows import make_windows
 from skrnn.intervals import check_interval_history
@@ -68,8 +53,8 @@ def _unused(name, frame):
 
 
 def _read_history(args, covariates, notes):
-    """The input file as a long frame on a regular grid (gaps NaN rows),
-    and its id and time columns (made up for one series or no times)."""
+    """The file as a long frame on a regular grid, its id and time columns
+    (made up for one series, and for rows without times)."""
     frame = library_call(
         read_panel_csv, args.file, target=args.target, id_col=args.id_col,
         time_col=args.time_col or "infer",
@@ -102,8 +87,7 @@ def _read_history(args, covariates, notes):
 
 
 def _read_future(args, history, id_col, time_col, future_cols):
-    """The ``--future`` rows at each series' forecast times, checked before
-    training: a long frame like ``history``."""
+    """The ``--future`` rows at each series' forecast times, checked."""
     import pandas as pd
 
     path, timed = args.future, time_col == args.time_col
@@ -115,19 +99,13 @@ def _read_future(args, history, id_col, time_col, future_cols):
     _missing_columns(frame, future_cols, "--future-cols", f"--future {path}")
     if args.id_col is None:
         frame[id_col] = args.target
-    absent = set(history[id_col]) - set(frame[id_col])
-    if absent:
-        raise InputError(
-            f"--future {path} has no rows for series {sorted(absent)[0]!r}: give "
-            f"every series its {', '.join(map(repr, future_cols))}"
-        )
     times = history.groupby(id_col, sort=False)[time_col]
     if not timed:  # the rows of each series in order, from its next step
         frame[time_col] = frame[id_col].map(times.last() + 1)
         frame[time_col] += frame.groupby(id_col, sort=False).cumcount()
     repeated = frame.duplicated([id_col, time_col])
     if repeated.any():
-        time = format_time(frame[time_col][repeated].iloc[0])
+        time = tools.format_time(frame[time_col][repeated].iloc[0])
         raise InputError(f"--future {path} repeats the time {time}")
     expected = pd.concat(
         pd.DataFrame({id_col: key, time_col: future_index(pd.Index(t), args.steps)})
@@ -143,7 +121,7 @@ def _read_future(args, history, id_col, time_col, future_cols):
             series = "" if args.id_col is None else f" for series {first[id_col]!r}"
             raise InputError(
                 f"--future {path} has {what}{series} at "
-                f"{format_time(first[time_col])}: give "
+                f"{tools.format_time(first[time_col])}: give "
                 f"{', '.join(map(repr, future_cols))} at each of the "
                 f"{args.steps} forecast times ({rows.sum()} missing)"
             )
@@ -151,9 +129,8 @@ def _read_future(args, history, id_col, time_col, future_cols):
 
 
 def _fill_last_windows(frame, id_col, columns, window):
-    """``frame`` with the gaps of each series' last ``window`` rows filled,
-    the start of its forecast (numbers interpolated, text carried), and how
-    many series had any."""
+    """``frame`` with gaps in each series' last ``window`` rows filled (numbers
+    interpolated, text carried), and how many series had any."""
     tail = frame.groupby(id_col, sort=False).cumcount(ascending=False) < window
     gaps = tail & frame[columns].isna().any(axis=1)
     if not gaps.any():
@@ -171,8 +148,7 @@ def _fill_last_windows(frame, id_col, columns, window):
 
 
 def _check_lengths(history, id_col, time_col, args):
-    """Refuse series too short for a window, or for the interval (before
-    training: ``forecast`` would refuse them after)."""
+    """Refuse series too short for a window, or for the interval."""
     lengths = history.groupby(id_col, sort=False).size()
     history = history[[id_col, time_col, args.target]]
     check = {"history": history, "id_col": id_col, "time_col": time_col}
@@ -197,42 +173,28 @@ def _check_lengths(history, id_col, time_col, args):
         try:
             check_interval_history(window=args.window, **check)
         except ValueError as error:
-            raise InputError(f"{in_options(error)} Or --coverage 0: no interval.")
+            message = tools.in_options(error)
+            raise InputError(f"{message} Or --coverage 0: no interval.") from None
     return lengths
-
-
-def _complete_windows(X, y, window):
-    """Windows whose inputs and targets hold no gaps (the targets' own
-    values at a window's future steps are not inputs)."""
-    windows = np.asarray(X)
-    gaps = np.isnan(windows[:, :window]).any(axis=(1, 2))
-    future = getattr(X.layout, "future", ()) if hasattr(X, "layout") else ()
-    if future:
-        gaps |= np.isnan(windows[:, window:][:, :, list(future)]).any(axis=(1, 2))
-    return ~(gaps | np.isnan(y.reshape(len(y), -1)).any(axis=1))
 
 
 def _notes(frame, lengths, n_filled, args):
     """What the user should know of the data before the fit."""
     n_missing, n_short = frame[args.target].isna().sum(), (lengths < args.window).sum()
-    if n_missing:
-        yield f"{n_missing} missing value(s): training skips the windows with them"
-    if n_short:
-        yield (
-            f"{n_short} series are shorter than --window {args.window}: their "
-            "forecasts start from their first value repeated"
-        )
-    if n_filled:
-        which = "the last" if len(lengths) == 1 else f"{n_filled} series' last"
-        yield (
-            f"{which} {args.window} values have gaps; filled them by linear "
-            "interpolation to start the forecast"
-        )
+    which = "the last" if len(lengths) == 1 else f"{n_filled} series' last"
+    return [text for count, text in [
+        (n_missing, f"{n_missing} missing value(s): training skips the windows "
+            "with them"),
+        (n_short, f"{n_short} series are shorter than --window {args.window}: "
+            "their forecasts start from their first value repeated"),
+        (n_filled, f"{which} {args.window} values have gaps; filled them by "
+            "linear interpolation to start the forecast"),
+    ] if count]  # fmt: skip
 
 
 def _fit(args, X, y, label):
     """The --model forecaster with the command's settings, fitted on X, y."""
-    models, ProgressBar = training_tools()
+    models, ProgressBar = tools.training_tools()
     cls = models[args.model]
     epochs = {} if args.epochs is None else {"epochs": args.epochs}
     estimator = cls(
@@ -266,21 +228,12 @@ def _save_plot(history, result, path, args, id_col, time_col):
     plt.close(fig)
 
 
-def _check_plot(args):
-    """The --plot path, matplotlib drawing to files; None without --plot."""
-    if args.plot is None:
-        return None
-    try:
-        import matplotlib
-    except ImportError:
-        raise InputError("--plot needs matplotlib: pip install skrnn[plot]") from None
-    matplotlib.use("Agg")
-    return check_writable(args.plot, "--plot")
-
-
 def run_forecast(args):
     """``skrnn forecast``: fit on a CSV file's series, write the next values."""
-    out, plot = check_writable(args.out, "--out"), _check_plot(args)
+    out = tools.check_writable(args.out, "--out")
+    plot = None if args.plot is None else tools.check_writable(args.plot, "--plot")
+    if plot is not None and not tools.plot_to_files():
+        raise InputError("--plot needs matplotlib: pip install skrnn[plot]")
     future_cols, static_cols = _check_options(args)
     covariates, target = [*future_cols, *static_cols], args.target
     # Notes wait until the input has passed every check: bad input gets
@@ -302,14 +255,8 @@ def run_forecast(args):
         target=target, future=future_cols or None, static=static_cols or None,
         id_col=id_col, time_col=time_col,
     )  # fmt: skip
-    complete = _complete_windows(X, y, args.window)
-    if not complete.any():
-        raise InputError(
-            f"no window of {args.window} values and {args.horizon} target(s) "
-            "is free of gaps; fill the missing values or use a smaller --window"
-        )
     for message in [*notes, *_notes(frame, lengths, n_filled, args)]:
-        note(message)
+        tools.note(message)
 
     single = args.id_col is None
     label = repr(target) if single else f"{len(lengths)} series of {target!r}"
@@ -319,16 +266,15 @@ def run_forecast(args):
         estimator.forecast, history, args.steps, coverage=coverage, future=future,
         id_col=id_col, time_col=time_col, pad=True,
     )  # fmt: skip
-    report_validation(estimator, X[complete], y[complete], origin=args.window - 1)
-    with atomic_outputs([out] if plot is None else [out, plot]) as (tmp, *png):
+    tools.report_validation(estimator, X, y, args.window)
+    with tools.atomic_outputs([out] if plot is None else [out, plot]) as (tmp, *png):
         written = result.drop(columns=id_col) if single else result
         written.to_csv(tmp, float_format="%.7g", index=False)  # float32
         if plot is not None:
             _save_plot(history, result, png[0], args, id_col, time_col)
 
-    times = result[time_col].iloc[[0, -1]].map(format_time)
-    what = f"from {times.iloc[0]} to {times.iloc[1]}" if single else (
-        f"for each of {len(lengths)} series")  # fmt: skip
+    first, last = result[time_col].iloc[[0, -1]].map(tools.format_time)
+    what = f"from {first} to {last}" if single else f"for each of {len(lengths)} series"
     if covariates:
         what += f" with covariates {', '.join(map(repr, covariates))}"
     intervals = "no intervals" if coverage is None else f"{coverage:.0%} intervals"

@@ -48,35 +48,15 @@ def format_time(value):
     return str(value)
 
 
-@contextlib.contextmanager
-def _quiet_native_stderr():
-    """Hide what native code writes to file descriptor 2 (TensorFlow's
-    start-up lines) while the block runs."""
-    try:
-        sys.stderr.flush()
-        saved = os.dup(2)
-    except (OSError, ValueError):  # no real file descriptor 2
-        yield
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)
-    try:
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
-
-
 def training_tools():
     """The forecaster classes by --model name and the progress bar class.
 
-    Importing them starts Keras and its backend; done only once the input
-    has passed its checks, with the backend's start-up chatter hidden.
+    Importing them starts Keras (skrnn._backend hides its start-up lines):
+    done only once the input has passed its checks.
     """
-    with _quiet_native_stderr():
-        import skrnn._forecasters as forecasters
-        from skrnn._progress import ProgressBar
+    import skrnn._forecasters as forecasters
+    from skrnn._progress import ProgressBar
+
     return {
         key: getattr(forecasters, name) for key, name in MODELS.items()
     }, ProgressBar
@@ -107,6 +87,17 @@ def atomic_outputs(paths):
                 name.unlink()
 
 
+def plot_to_files():
+    """Whether matplotlib and pandas are there; matplotlib then draws to files."""
+    try:
+        import matplotlib
+        import pandas  # noqa: F401  (dated plots)
+    except ImportError:
+        return False
+    matplotlib.use("Agg")
+    return True
+
+
 def check_writable(path, option):
     """The output path, if its directory exists; an InputError otherwise."""
     path = Path(path)
@@ -118,9 +109,18 @@ def check_writable(path, option):
     return path
 
 
-def report_validation(estimator, X, y, origin=-1):
-    """Print the MAE on the validation windows next to the naive forecast's
-    (the value at step ``origin`` of each window, the target's column 0)."""
+def report_validation(estimator, X, y, window):
+    """Print the MAE on the validation windows (the last of those without
+    gaps) next to the naive forecast's: the last value of the window."""
+    windows = np.asarray(X)
+    gaps = np.isnan(windows[:, :window]).any(axis=(1, 2))
+    # Of the window's future steps (covariate models), only those of the
+    # future-known columns are inputs.
+    future = getattr(getattr(X, "layout", None), "future", ())
+    if future:
+        gaps |= np.isnan(windows[:, window:][:, :, list(future)]).any(axis=(1, 2))
+    complete = ~(gaps | np.isnan(y.reshape(len(y), -1)).any(axis=1))
+    X, y, origin = X[complete], y[complete], window - 1
     n_validation = int(estimator.validation_fraction * len(X))
     if not 0 < n_validation < len(X):
         return

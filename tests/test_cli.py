@@ -212,7 +212,7 @@ def test_bad_input_is_one_line_exit_2_and_no_file(
     def no_training():
         pytest.fail("bad input must be refused before training")
 
-    monkeypatch.setattr(_cli_forecast, "training_tools", no_training)
+    monkeypatch.setattr(_cli_tools, "training_tools", no_training)
     argv, message = bad_inputs[case]
     out = tmp_path / "forecast.csv"
     if "--out" not in argv:
@@ -258,7 +258,7 @@ def test_validation_report_counts_windows_in_the_singular_too(capsys):
             return X[:, -1, 0] + 1
 
     X = np.arange(30.0).reshape(10, 3, 1)
-    _cli_tools.report_validation(Model(), X, X[:, -1, 0] + 2)
+    _cli_tools.report_validation(Model(), X, X[:, -1, 0] + 2, window=3)
     assert "validation (1 most recent window): MAE 1," in capsys.readouterr().out
 
 

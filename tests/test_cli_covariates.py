@@ -101,8 +101,8 @@ def test_one_series_with_future_columns_and_intervals(load_csvs, tmp_path, capsy
         ),
         (
             {"future": lambda f: f[f["unique_id"] == "region_1"]},
-            "future.csv has no rows for series 'region_2': give every series its "
-            "'temperature', 'holiday'",
+            "future.csv has no row for series 'region_2' at 2024-01-03 20:00:00: "
+            "give 'temperature', 'holiday'",
         ),
         (
             {
