@@ -372,3 +372,58 @@ def test_bad_input_in_a_fresh_process_is_one_line(tmp_path):
     )
     assert completed.returncode == 2
     assert completed.stderr == "skrnn forecast: error: missing.csv: no such file\n"
+
+
+def test_normalize_offers_every_mode_of_the_estimators():
+    from skrnn._scaling import NORMALIZE_MODES
+
+    forecast = build_parser()._subparsers._group_actions[0].choices["forecast"]
+    action = next(a for a in forecast._actions if a.dest == "normalize")
+    assert action.choices == [*NORMALIZE_MODES, "none"]
+    # What 'auto' does, as resolve_normalize decides it.
+    assert "'auto' picks 'window' for many series or a series that falls" in (
+        action.help
+    )
+    assert "'last' (what auto picks)" not in action.help
+
+
+def test_normalize_window_and_none_reach_the_forecaster(tmp_path, capsys, monkeypatch):
+    from skrnn import RNNForecaster
+
+    seen, fit = [], RNNForecaster.fit
+
+    def recording_fit(self, X, y, **kwargs):
+        seen.append(self.normalize)
+        return fit(self, X, y, **kwargs)
+
+    monkeypatch.setattr(RNNForecaster, "fit", recording_fit)
+    path = tmp_path / "series.csv"
+    pd.DataFrame({"y": np.sin(np.arange(40) / 3)}).to_csv(path, index=False)
+    for mode in ("window", "none"):
+        status, _, stderr = run(
+            capsys, "forecast", path, "--target", "y", "--window", 5, "--steps",
+            2, "--coverage", 0, "--epochs", 1, "--model", "rnn", "--normalize",
+            mode, "--out", tmp_path / "out.csv",
+        )  # fmt: skip
+        assert status == 0, stderr
+    assert seen == ["window", None]
+
+
+def test_one_series_is_a_panel_of_one(daily_csv, tmp_path, capsys):
+    """The same rows with an id column give the same forecast: one path."""
+    frame = pd.read_csv(daily_csv).assign(shop="north")
+    panel = tmp_path / "panel.csv"
+    frame.to_csv(panel, index=False)
+    options = ["--target", "sales", "--time-col", "date", "--window", 10,
+               "--steps", 3, "--epochs", 1, "--model", "gru"]  # fmt: skip
+    status, *_ = run(capsys, "forecast", daily_csv, *options, "--out", tmp_path / "a")
+    assert status == 0
+    status, *_ = run(
+        capsys, "forecast", panel, "--id-col", "shop", *options,
+        "--out", tmp_path / "b",
+    )  # fmt: skip
+    assert status == 0
+    one, many = pd.read_csv(tmp_path / "a"), pd.read_csv(tmp_path / "b")
+    assert many["shop"].tolist() == ["north"] * 3
+    pd.testing.assert_frame_equal(one, many.drop(columns="shop"))
+    assert one["date"].tolist() == ["2023-07-20", "2023-07-21", "2023-07-22"]
