@@ -149,7 +149,7 @@ def read_panel_csv(path, *, target=None, id_col=None, time_col=None):
     >>> frame = read_panel_csv(path, target="sales", time_col="infer")
     >>> frame["store"].tolist()
     ['a', 'a', 'b']
-    >>> _ = path.write_text("month,sales\n2024-01-01,10\n2024-02-01,12\n")
+    >>> _ = path.write_text("month,sales\\n2024-01-01,10\\n2024-02-01,12\\n")
     >>> read_panel_csv(path, target="sales", time_col="infer").dtypes["month"].kind
     'M'
 
