@@ -427,3 +427,17 @@ def test_one_series_is_a_panel_of_one(daily_csv, tmp_path, capsys):
     assert many["shop"].tolist() == ["north"] * 3
     pd.testing.assert_frame_equal(one, many.drop(columns="shop"))
     assert one["date"].tolist() == ["2023-07-20", "2023-07-21", "2023-07-22"]
+
+
+def test_the_command_line_stays_a_thin_client():
+    """Issue 21: the command's modules together stay under 700 lines; what
+    they need beyond parsing, files and messages is the library's."""
+    from pathlib import Path
+
+    import skrnn
+
+    package = Path(skrnn.__file__).parent
+    files = [path for path in package.rglob("*.py") if "cli" in str(path.name)]
+    assert {path.name for path in files} >= {"_cli.py", "_cli_forecast.py"}
+    n_lines = sum(len(path.read_text().splitlines()) for path in files)
+    assert n_lines < 700, n_lines
