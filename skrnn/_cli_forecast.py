@@ -59,9 +59,10 @@ def _read_history(args, covariates, notes):
         read_panel_csv, args.file, target=args.target, id_col=args.id_col,
         time_col=args.time_col or "infer",
     )  # fmt: skip
-    if args.time_col is None and frame.dtypes.iloc[0].kind == "M":
-        args.time_col = frame.columns[0]  # a first column of dates
-        notes.append(f"using column {args.time_col!r} as time (pass --time-col)")
+    if args.time_col is None:  # the column "infer" parsed as dates, if any
+        args.time_col = next((c for c in frame if frame[c].dtype.kind == "M"), None)
+        if args.time_col is not None:
+            notes.append(f"using column {args.time_col!r} as time (--time-col)")
     _missing_columns(frame, args.future_cols or [], "--future-cols", args.file)
     _missing_columns(frame, args.static_cols or [], "--static-cols", args.file)
     id_col = args.id_col or _unused("series", frame)

@@ -69,16 +69,16 @@ def _times(column, name):
 
 
 def _first_date_column(frame, skip):
-    """The first column of ``frame`` if it is not in ``skip`` and every cell
-    of it is a date, else None."""
+    """The first column of ``frame`` not in ``skip``, if every cell of it is
+    a date, else None."""
     pd = _import_pandas()
-    column = frame.iloc[:, 0]
-    if frame.columns[0] in skip or column.isna().any():
+    name = next((name for name in frame.columns if name not in skip), None)
+    if name is None or frame[name].isna().any():
         return None
-    if pd.api.types.is_numeric_dtype(column):
+    if pd.api.types.is_numeric_dtype(frame[name]):
         return None
-    times = pd.to_datetime(column, errors="coerce", format="mixed")
-    return frame.columns[0] if times.notna().all() else None
+    times = pd.to_datetime(frame[name], errors="coerce", format="mixed")
+    return name if times.notna().all() else None
 
 
 def read_panel_csv(path, *, target=None, id_col=None, time_col=None):
@@ -99,8 +99,8 @@ def read_panel_csv(path, *, target=None, id_col=None, time_col=None):
         other cells are parsed as dates. Empty or unparsable cells are
         refused, naming the row. None keeps the rows' order as time.
         ``"infer"`` (unless the file has a column of that name): the first
-        column if it is neither ``target`` nor ``id_col`` and all its cells
-        are dates, else None.
+        column other than ``target`` and ``id_col``, if all its cells are
+        dates, else None.
 
     Returns
     -------
@@ -146,9 +146,10 @@ def read_panel_csv(path, *, target=None, id_col=None, time_col=None):
 
     A first column of dates is found with ``time_col="infer"``:
 
-    >>> frame = read_panel_csv(path, target="sales", time_col="infer")
-    >>> frame["store"].tolist()
-    ['a', 'a', 'b']
+    >>> frame = read_panel_csv(path, target="sales", id_col="store",
+    ...                        time_col="infer")
+    >>> frame["month"].dt.month.tolist()
+    [1, 2, 1]
     >>> _ = path.write_text("month,sales\\n2024-01-01,10\\n2024-02-01,12\\n")
     >>> read_panel_csv(path, target="sales", time_col="infer").dtypes["month"].kind
     'M'
