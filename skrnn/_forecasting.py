@@ -20,8 +20,8 @@ from skrnn._forecast import (
     check_steps,
     conformal_width,
     feedback_model,
-    read_histories,
 )
+from skrnn._histories import read_histories
 from skrnn._inference import PREDICT_BATCH_SIZE, make_rollout_function
 from skrnn._scaling import window_location_scale
 from skrnn._target_layout import forecast_order, output_features
@@ -109,6 +109,7 @@ class ForecastMixin:
         id_col=None,
         time_col=None,
         pad="auto",
+        freq=None,
     ):
         """Forecast the ``steps`` values that follow ``history``: one series,
         or every series of a panel at once.
@@ -148,8 +149,9 @@ class ForecastMixin:
             (``make_windows(..., future=[...])``): their values for the
             ``steps`` forecast steps, in the container of ``history``: an
             array ``(steps, n_future)`` or a DataFrame with those columns
-            (indexed by the forecast's dates when ``history`` is dated: they
-            are checked) for one series; a list or dict of them for a panel,
+            (indexed by the forecast's times when ``history`` has times:
+            rows are matched to them by value, and a missing or repeated
+            time is refused) for one series; a list or dict of them for a panel,
             or a long DataFrame with ``id_col`` (and ``time_col``). The
             model forecasts a horizon at a time, so past ``steps`` the
             future values of the last horizon are the last row's repeated.
@@ -167,6 +169,11 @@ class ForecastMixin:
             start); ``False`` raises a ``ValueError``. ``"auto"`` pads the
             series of a panel, with a warning saying how many, and refuses a
             single series.
+        freq : str, offset, int or None, default=None
+            The frequency of a panel's times, which dates every series'
+            forecast (e.g. ``"D"``, ``"MS"``, or an int step for integer
+            times). By default inferred once for the panel, from the series
+            that allow it; a time missing inside a series is a gap (NaN).
 
         Returns
         -------
@@ -182,8 +189,8 @@ class ForecastMixin:
             ``name_upper`` per feature. A panel gives the same container
             back: a list of forecasts for a list, a dict with the same keys
             for a dict, and for a long DataFrame a long DataFrame with
-            ``id_col``, ``time_col`` (each series' times continued at its
-            own frequency; a ``step`` column 1, 2, ... without
+            ``id_col``, ``time_col`` (each series' times continued at the
+            panel's frequency; a ``step`` column 1, 2, ... without
             ``time_col``) and the forecast columns. Values and bounds are
             clipped to ``bounds``.
 
@@ -213,7 +220,7 @@ class ForecastMixin:
             coverage = check_coverage(coverage)
         if self._layout() is not None:
             return self._forecast_with_covariates(
-                history, steps, coverage, future, static, id_col, time_col, pad
+                history, steps, coverage, future, static, id_col, time_col, pad, freq
             )
         if future is not None or static is not None:
             raise ValueError(
@@ -229,6 +236,7 @@ class ForecastMixin:
             id_col=id_col,
             time_col=time_col,
             pad=pad,
+            freq=freq,
         )
         # Refuse what cannot be forecast or dated before any backend work.
         order = forecast_order(
@@ -254,7 +262,7 @@ class ForecastMixin:
         return histories.wrap(y_pred, interval, dates)
 
     def _forecast_with_covariates(
-        self, history, steps, coverage, future, static, id_col, time_col, pad
+        self, history, steps, coverage, future, static, id_col, time_col, pad, freq
     ):
         """``forecast`` for a model whose windows hold covariates."""
         layout = self._layout()
@@ -269,7 +277,13 @@ class ForecastMixin:
                 "targets."
             )
         histories = read_covariate_histories(
-            history, layout, id_col=id_col, time_col=time_col, pad=pad, static=static
+            history,
+            layout,
+            id_col=id_col,
+            time_col=time_col,
+            pad=pad,
+            static=static,
+            freq=freq,
         )
         dates = histories.future_indexes(steps)
         n_steps = -(-steps // chunk) * chunk
