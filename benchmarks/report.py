@@ -290,8 +290,32 @@ def _forecast_speedup(rows, row):
     return course["course_loop_s"] / row["skrnn_forecast_s"] if course else None
 
 
+def _course_rows(results):
+    """The forecast rows that compare skrnn with the course's loop."""
+    return [row for row in results.get("forecast") or [] if "course_loop_s" in row]
+
+
+def panel_forecast_table(results):
+    lines = [
+        [
+            f"{row['n_series']:,}",
+            str(row["steps"]),
+            f"{row['dict_s']:.2f}",
+            f"{row['long_s']:.2f}",
+            f"{row['ratio']:.2f}x",
+        ]
+        for row in results.get("forecast") or []
+        if "long_s" in row
+    ]
+    return (
+        "Panel forecast: a long DataFrame against a dict of arrays",
+        ["series", "steps", "dict of arrays (s)", "long DataFrame (s)", "ratio"],
+        lines,
+    )
+
+
 def forecast_table(results):
-    rows = results.get("forecast") or []
+    rows = _course_rows(results)
     lines = []
     for row in rows:
         speedup = _forecast_speedup(rows, row)
@@ -589,7 +613,7 @@ def goals(results):
                 slowest < GOALS["fit_seconds"],
             ]
         )
-    forecasts = results.get("forecast") or []
+    forecasts = _course_rows(results)
     for row in forecasts:
         speedup = _forecast_speedup(forecasts, row)
         if speedup is None:
@@ -691,6 +715,7 @@ def all_tables(results):
     tables += [
         forecast_table(results),
         first_forecast_table(results),
+        panel_forecast_table(results),
         memory_table(results),
         panel_memory_table(results),
     ]
