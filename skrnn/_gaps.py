@@ -151,7 +151,9 @@ def panel_freq(times, lengths, freq=None):
             found[inferred] += weights[calendar]
     if found:
         return found.most_common(1)[0][0]
-    diffs = _same_series_diffs(times.as_unit("ns").asi8, lengths)
+    # Steps of wall-clock time, which a time zone's clock changes keep whole.
+    wall = times.tz_localize(None) if times.tz is not None else times
+    diffs = _same_series_diffs(wall.as_unit("ns").asi8, lengths)
     diffs = diffs[diffs > 0]
     if not len(diffs):
         return None
@@ -166,6 +168,10 @@ def panel_freq(times, lengths, freq=None):
             "multiples of one step): pass the panel's frequency, freq= (e.g. "
             "freq='D' or freq='MS')."
         )
+    day = 86_400 * 10**9
+    if step % day == 0:
+        # Calendar days, which keep their date across clock changes.
+        return pd.tseries.frequencies.to_offset(f"{step // day}D")
     return pd.tseries.frequencies.to_offset(pd.Timedelta(step))
 
 
@@ -296,8 +302,9 @@ def _ticks(times, kind, freq):
         return times.asi8, None
     if kind == "int":
         return np.asarray(times, dtype=np.int64), None
-    if freq is None or _is_tick(freq):
+    if freq is None or (_is_tick(freq) and times.tz is None):
         return times.as_unit("ns").asi8, None
+    # Calendar steps (months...), or days across a time zone's clock changes.
     anchor = pd.date_range(freq.rollback(times.min()), times.max(), freq=freq)
     position = anchor.searchsorted(times)
     clipped = np.minimum(position, len(anchor) - 1)

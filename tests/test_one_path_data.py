@@ -281,3 +281,11 @@ def test_case9_an_unseen_category_in_static_warns():
     typo = static.assign(size=["small", "Large"])
     with pytest.warns(UserWarning, match=r"static: column 'size'.*\['Large'\]"):
         model.forecast(frame, 2, id_col="id", time_col="year", static=typo)
+
+
+def test_fill_gaps_daily_series_across_a_clock_change():
+    days = pd.date_range("2024-03-28", periods=6, freq="D", tz="Europe/Paris")
+    series = pd.Series(np.arange(6.0), index=days).drop(days[3])
+    filled = fill_gaps(series)
+    assert filled.index.equals(days)
+    np.testing.assert_array_equal(filled, [0, 1, 2, np.nan, 4, 5])
