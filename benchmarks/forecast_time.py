@@ -14,11 +14,16 @@ with ``coverage=0.9`` (which forecasts from ~465 calibration origins too),
 each on a model freshly fitted with the process's compiled loops cleared,
 beside the median of later calls.
 
-The panel row: a 12-step forecast of 2,000 series of 1,000 values each by
+The panel coverage row: a 12-step forecast of 2,000 series of 1,000 values each by
 an ``RNNForecaster`` with the (40, 40) stack (fitted for one epoch on 20
 of them), without and with ``coverage=0.9``, in a fresh process: the time
 of each, the calibration windows rolled out and the peak resident memory
 the forecasts add (``ru_maxrss`` over the RSS before them).
+
+The long-frame row forecasts 10,000 series of 60 daily values 12 steps ahead,
+from a long DataFrame (``unique_id``, ``ds``, ``y``) and from a dict of
+arrays: the ratio is the cost of reading the long frame and building the
+long output.
 """
 
 import json
@@ -225,6 +230,46 @@ def _panel_in_subprocess(n_series):
             return json.load(file)
 
 
+def measure_panel(n_series, length=60, steps=12, window=12):
+    """One panel forecast from a long DataFrame (``id_col``, ``time_col``)
+    against the same series as a dict of arrays: the reading of the long
+    frame and the building of the long output, beside the same model work."""
+    import pandas as pd
+
+    rng = np.random.RandomState(0)
+    t = np.arange(length)
+    values = np.sin(t / 4 + rng.uniform(0, 6, (n_series, 1))) * rng.uniform(
+        1, 100, (n_series, 1)
+    )
+    as_dict = {f"s{i}": row for i, row in enumerate(values)}
+    dates = pd.date_range("2020-01-01", periods=length, freq="D")
+    long = pd.DataFrame(
+        {
+            "unique_id": np.repeat(list(as_dict), length),
+            "ds": np.tile(dates, n_series),
+            "y": values.ravel(),
+        }
+    )
+    X, y = make_windows(dict(list(as_dict.items())[:50]), window=window)
+    estimator = RNNForecaster(units=8, epochs=1, random_state=0).fit(X, y)
+    estimator.forecast(dict(list(as_dict.items())[:2]), steps)  # compile the loop
+    progress(f"panel forecast: {n_series:,} series, long DataFrame vs dict")
+    dict_s = median_seconds(lambda: estimator.forecast(as_dict, steps), 3)
+    long_s = median_seconds(
+        lambda: estimator.forecast(long, steps, id_col="unique_id", time_col="ds"),
+        3,
+    )
+    return {
+        "model": "RNNForecaster(8)",
+        "backend": keras.backend.backend(),
+        "n_series": n_series,
+        "steps": steps,
+        "dict_s": dict_s,
+        "long_s": long_s,
+        "ratio": long_s / dict_s,
+    }
+
+
 def measure(quick):
     series = make_synthetic_series()
     course_steps = 5 if quick else 20
@@ -232,6 +277,7 @@ def measure(quick):
         measure_one(forecaster, series, course_steps)
         for forecaster in (RNNForecaster, LSTMForecaster)
     ]
+    rows.append(measure_panel(1_000 if quick else 10_000))
     n_series = 200 if quick else PANEL_SERIES
     progress(f"panel: {n_series} series of {PANEL_LENGTH}, coverage=0.9")
     rows.append(_panel_in_subprocess(n_series))

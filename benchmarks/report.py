@@ -318,8 +318,27 @@ def _forecast_speedup(rows, row):
 
 
 def _recursive_rows(results):
-    """The forecast benchmark's rows of one series (not its panel row)."""
+    """The forecast benchmark's rows of one series (not its panel rows)."""
     return [row for row in results.get("forecast") or [] if "course_loop_s" in row]
+
+
+def panel_forecast_table(results):
+    lines = [
+        [
+            f"{row['n_series']:,}",
+            str(row["steps"]),
+            f"{row['dict_s']:.2f}",
+            f"{row['long_s']:.2f}",
+            f"{row['ratio']:.2f}x",
+        ]
+        for row in results.get("forecast") or []
+        if "long_s" in row
+    ]
+    return (
+        "Panel forecast: a long DataFrame against a dict of arrays",
+        ["series", "steps", "dict of arrays (s)", "long DataFrame (s)", "ratio"],
+        lines,
+    )
 
 
 def forecast_table(results):
@@ -724,6 +743,7 @@ def all_tables(results):
         forecast_table(results),
         first_forecast_table(results),
         panel_coverage_table(results),
+        panel_forecast_table(results),
         memory_table(results),
         panel_memory_table(results),
     ]

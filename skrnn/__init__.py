@@ -3,6 +3,7 @@
 import importlib
 
 from skrnn._calendar import CalendarFeatures
+from skrnn._fill_gaps import fill_gaps
 from skrnn._panel_windows import PanelWindows
 from skrnn._sequence_reshaper import SequenceReshaper
 from skrnn._sliding_window import SlidingWindowTransformer
@@ -29,6 +30,7 @@ __all__ = [
     "RNNForecaster",
     "SequenceReshaper",
     "SlidingWindowTransformer",
+    "fill_gaps",
     "load",
     "make_windows",
     "__version__",

@@ -13,8 +13,6 @@ import math
 
 import numpy as np
 
-from skrnn._scaling import window_location_scale
-
 # Forecast origins (at least) whose errors calibrate forecast intervals.
 MIN_CALIBRATION_ORIGINS = 50
 
@@ -276,6 +274,9 @@ def window_scales(windows):
     >>> scale[:, 0], flat[:, 0]
     (array([5., 1.]), array([ True, False]))
     """
+    # Imported here: the command line checks histories without Keras.
+    from skrnn._scaling import window_location_scale
+
     scale = window_location_scale(windows)[1]
     return scale, scale != windows.std(axis=1)
 

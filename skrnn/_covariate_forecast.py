@@ -14,8 +14,14 @@ every series at once; this module gives it the windows and their future.
 
 import numpy as np
 
-from skrnn._forecast import Histories, is_pandas
-from skrnn._layout import encode_categories, learn_categories
+from skrnn._gaps import time_kind
+from skrnn._histories import Histories, check_pad, check_short, is_pandas
+from skrnn._layout import (
+    encode_categories,
+    learn_categories,
+    unseen_categories,
+    warn_unseen,
+)
 from skrnn._panel import as_panel, is_panel
 
 
@@ -29,7 +35,9 @@ def _category_names(layout):
     return {layout.names[j]: values for j, values in layout.categories.items()}
 
 
-def read_covariate_histories(history, layout, *, id_col, time_col, pad, static):
+def read_covariate_histories(
+    history, layout, *, id_col, time_col, pad, static, freq=None
+):
     """The histories of a covariate model's forecast, every feature of the
     layout in its order (static ones from ``static`` when fitted on a
     table).
@@ -42,8 +50,7 @@ def read_covariate_histories(history, layout, *, id_col, time_col, pad, static):
     """
     from skrnn._windows import _join_static
 
-    if not any(pad is option for option in (True, False)) and pad != "auto":
-        raise ValueError(f"pad must be 'auto', True or False, got {pad!r}.")
+    check_pad(pad)
     single = not is_panel(history, id_col)
     categories = dict(_category_names(layout))
     panel = as_panel(
@@ -51,6 +58,7 @@ def read_covariate_histories(history, layout, *, id_col, time_col, pad, static):
         id_col=id_col,
         time_col=time_col,
         categories=categories,
+        freq=freq,
     )
     if static is not None:
         panel, _ = _join_static(panel, static, id_col)
@@ -80,44 +88,13 @@ def read_covariate_histories(history, layout, *, id_col, time_col, pad, static):
         columns = [available.index(name) for name in names]
     values = [series[:, columns] for series in panel.values]
     kind = "single" if single else panel.kind
-    window = layout.window
-    inputs = [j for j in range(len(names)) if j not in layout.static]
-    for key, series in zip(panel.keys, values, strict=True):
-        if np.isnan(series[-window:][:, inputs]).any():
-            raise ValueError(
-                f"{_label(kind, key)}: its last {window} values (the window the "
-                "forecast starts from) contain NaN: fill them first."
-            )
-    short = [
-        _label(kind, key)
-        for key, series in zip(panel.keys, values, strict=True)
-        if len(series) < window
-    ]
-    if short and (pad is False or (single and pad == "auto")):
-        raise ValueError(
-            f"{short[0]} is shorter than the model's window of {window}"
-            + (f" ({len(short)} series are)" if len(short) > 1 else "")
-            + ": pass a longer history, or pad=True to pad its head with its "
-            "first values."
-        )
-    if short and pad == "auto":
-        import warnings
-
-        warnings.warn(
-            f"{len(short)} of {len(values)} series are shorter than the model's "
-            f"window of {window} (first: {short[0]}): their heads are padded "
-            "with their first values. Pass pad=True to silence this.",
-            UserWarning,
-            stacklevel=4,
-        )
-    if kind == "long" or panel.times[0] is not None or single and is_pandas(history):
-        indexes = list(panel.times)
-        if single and indexes[0] is None and is_pandas(history):
-            indexes = [history.index]
-    else:
+    indexes = list(panel.times)
+    if single and indexes[0] is None and is_pandas(history):
+        indexes = [history.index]
+    elif kind != "long" and panel.times[0] is None:
         indexes = [None] * len(values)
     target_names = [names[j] for j in layout.targets]
-    return Histories(
+    histories = Histories(
         values=values,
         indexes=indexes,
         names=[target_names] * len(values),
@@ -126,12 +103,29 @@ def read_covariate_histories(history, layout, *, id_col, time_col, pad, static):
         named=panel.columns is not None,
         id_col=panel.id_col,
         time_col=panel.time_col,
+        grid=panel.grid,
+    )
+    inputs = [j for j in range(len(names)) if j not in layout.static]
+    histories.check_last_windows(layout.window, inputs)
+    check_short(histories, layout.window, pad, refuse_single=single)
+    return histories
+
+
+def _by_time(index, dates):
+    """Whether ``future``'s rows are matched to the forecast ``dates`` by
+    time (dates, periods or integer times), not by position."""
+    import pandas as pd
+
+    return (
+        dates is not None
+        and time_kind(index) is not None
+        and not isinstance(index, pd.RangeIndex)
     )
 
 
 def _future_frame(item, names, label, dates, steps):
-    """The future-known columns of one series' ``future`` item, as floats
-    (categories coded), checked against its forecast ``dates``."""
+    """The future-known columns of one series' ``future`` item, its rows
+    matched to the forecast ``dates`` by time when it has times."""
     import pandas as pd
 
     if is_pandas(item):
@@ -148,17 +142,23 @@ def _future_frame(item, names, label, dates, steps):
                 f"future for {label} has {len(frame)} row(s), fewer than the "
                 f"{steps} steps to forecast: give a value of {names} for each."
             )
-        if dates is not None and isinstance(
-            frame.index, pd.DatetimeIndex | pd.PeriodIndex
-        ):
-            absent = dates[:steps][~dates[:steps].isin(frame.index)]
+        if _by_time(frame.index, dates):
+            if frame.index.has_duplicates:
+                repeated = frame.index[frame.index.duplicated()][0]
+                raise ValueError(
+                    f"future for {label} has the time {repeated} in more than "
+                    "one row: give one row per series and forecast time."
+                )
+            wanted = dates[:steps]
+            absent = wanted[~wanted.isin(frame.index)]
             if len(absent):
                 raise ValueError(
-                    f"future for {label} has no row for {absent[0]} ({len(absent)} "
-                    f"of the {steps} forecast dates missing): give the future "
-                    "values of every forecast date."
+                    f"future for {label} has no row for {absent[0]} "
+                    f"({len(absent)} of the {steps} forecast times missing): "
+                    "give the future values of every forecast time; rows are "
+                    "matched to the forecast by their time, not their position."
                 )
-            frame = frame.loc[dates[:steps]]
+            frame = frame.loc[wanted]
         return frame
     array = np.asarray(item)
     array = array[:, np.newaxis] if array.ndim == 1 else array
@@ -170,10 +170,48 @@ def _future_frame(item, names, label, dates, steps):
     return pd.DataFrame(array, columns=names)
 
 
+def _long_future(future, id_col, time_col):
+    """A long ``future`` DataFrame as a dict of each series' rows, indexed by
+    their times when the history has times."""
+    import pandas as pd
+
+    if id_col not in future.columns:
+        raise ValueError(
+            f"future has no id_col={id_col!r} column; its columns are "
+            f"{list(future.columns)}."
+        )
+    if time_col is not None:
+        if time_col not in future.columns:
+            raise ValueError(
+                f"future has no time_col={time_col!r} column: its rows are "
+                "matched to the forecast's times by value, so give each row "
+                "its time."
+            )
+        times = future[time_col]
+        if not (
+            pd.api.types.is_datetime64_any_dtype(times)
+            or isinstance(times.dtype, pd.PeriodDtype)
+            or pd.api.types.is_numeric_dtype(times)
+        ):
+            try:
+                future = future.assign(**{time_col: pd.to_datetime(times)})
+            except (TypeError, ValueError):
+                raise ValueError(
+                    f"future's time_col={time_col!r} holds neither dates nor "
+                    f"numbers (e.g. {times.iloc[0]!r}): convert it with "
+                    "pd.to_datetime."
+                ) from None
+        future = future.set_index(time_col)
+    return dict(tuple(future.groupby(id_col, sort=False)))
+
+
 def read_future(future, histories, layout, steps, dates, *, id_col, time_col):
     """The future-known values of each series for the forecast, as arrays
     ``(n_steps, n_future)``, ``n_steps`` the chunks' steps (the last given
-    row repeated past ``steps``); empty arrays for a model without them."""
+    row repeated past ``steps``); empty arrays for a model without them.
+
+    Rows with times (dates, periods, integers) are matched to the forecast's
+    times by value; a missing or repeated time is refused."""
     import pandas as pd
 
     names = [layout.names[j] for j in layout.future]
@@ -194,21 +232,14 @@ def read_future(future, histories, layout, steps, dates, *, id_col, time_col):
     if kind == "single":
         items = {None: future}
     elif isinstance(future, pd.DataFrame) and id_col is not None:
-        if id_col not in future.columns:
-            raise ValueError(
-                f"future has no id_col={id_col!r} column; its columns are "
-                f"{list(future.columns)}."
-            )
-        if time_col is not None and time_col in future.columns:
-            future = future.sort_values([time_col]).set_index(time_col)
-        items = dict(tuple(future.groupby(id_col, sort=False)))
+        items = _long_future(future, id_col, time_col)
     elif isinstance(future, dict):
         items = future
     else:
         items = dict(enumerate(future))
     n_steps = -(-steps // chunk) * chunk
     categories = _category_names(layout)
-    arrays = []
+    frames = []
     for i, key in enumerate(keys):
         label = _label(kind, key)
         if key not in items:
@@ -216,17 +247,20 @@ def read_future(future, histories, layout, steps, dates, *, id_col, time_col):
                 f"future has no values for {label}: give every series of the "
                 "history its future-known values."
             )
-        frame = _future_frame(items[key], names, label, dates[i], steps)
-        if len(frame) < steps:
-            raise ValueError(
-                f"future for {label} has {len(frame)} row(s), fewer than the "
-                f"{steps} steps to forecast: give a value of {names} for each."
-            )
+        frames.append(_future_frame(items[key], names, label, dates[i], steps))
+    unseen = {}
+    for frame in frames:
+        for name, values in unseen_categories(frame, categories).items():
+            unseen.setdefault(name, set()).update(values)
+    warn_unseen(unseen, "future")
+    arrays = []
+    for key, frame in zip(keys, frames, strict=True):
         frame = encode_categories(frame, learn_categories([frame], dict(categories)))
         values = frame.to_numpy(dtype=np.float64)[:steps]
         if np.isnan(values).any():
             raise ValueError(
-                f"future for {label} has missing values in {names}: fill them."
+                f"future for {_label(kind, key)} has missing values in {names}: "
+                "fill them."
             )
         tail = np.repeat(values[-1:], n_steps - steps, axis=0)
         arrays.append(np.concatenate([values, tail]))

@@ -15,7 +15,8 @@ from skrnn._calibration import (
     window_scales,
 )
 from skrnn._covariate_forecast import extend, read_covariate_histories, read_future
-from skrnn._forecast import check_coverage, check_steps, feedback_model, read_histories
+from skrnn._forecast import check_coverage, check_steps, feedback_model
+from skrnn._histories import read_histories
 from skrnn._inference import PREDICT_BATCH_SIZE, make_rollout_function
 from skrnn._scaling import window_location_scale
 from skrnn._target_layout import forecast_order, output_features
@@ -104,6 +105,7 @@ class ForecastMixin:
         id_col=None,
         time_col=None,
         pad="auto",
+        freq=None,
     ):
         """Forecast the ``steps`` values that follow ``history``: one series,
         or every series of a panel at once.
@@ -146,8 +148,9 @@ class ForecastMixin:
             (``make_windows(..., future=[...])``): their values for the
             ``steps`` forecast steps, in the container of ``history``: an
             array ``(steps, n_future)`` or a DataFrame with those columns
-            (indexed by the forecast's dates when ``history`` is dated: they
-            are checked) for one series; a list or dict of them for a panel,
+            (indexed by the forecast's times when ``history`` has times:
+            rows are matched to them by value, and a missing or repeated
+            time is refused) for one series; a list or dict of them for a panel,
             or a long DataFrame with ``id_col`` (and ``time_col``). The
             model forecasts a horizon at a time, so past ``steps`` the
             future values of the last horizon are the last row's repeated.
@@ -165,6 +168,11 @@ class ForecastMixin:
             start); ``False`` raises a ``ValueError``. ``"auto"`` pads the
             series of a panel, with a warning saying how many, and refuses a
             single series.
+        freq : str, offset, int or None, default=None
+            The frequency of a panel's times, which dates every series'
+            forecast (e.g. ``"D"``, ``"MS"``, or an int step for integer
+            times). By default inferred once for the panel, from the series
+            that allow it; a time missing inside a series is a gap (NaN).
 
         Returns
         -------
@@ -180,8 +188,8 @@ class ForecastMixin:
             ``name_upper`` per feature. A panel gives the same container
             back: a list of forecasts for a list, a dict with the same keys
             for a dict, and for a long DataFrame a long DataFrame with
-            ``id_col``, ``time_col`` (each series' times continued at its
-            own frequency; a ``step`` column 1, 2, ... without
+            ``id_col``, ``time_col`` (each series' times continued at the
+            panel's frequency; a ``step`` column 1, 2, ... without
             ``time_col``) and the forecast columns. Values and bounds are
             clipped to ``bounds``.
 
@@ -225,6 +233,7 @@ class ForecastMixin:
                 id_col=id_col,
                 time_col=time_col,
                 pad=pad,
+                freq=freq,
             )
             # Refuse what cannot be forecast or dated before any backend work.
             order = forecast_order(
@@ -234,7 +243,7 @@ class ForecastMixin:
             windows, ahead = histories.last_windows(timesteps), None
         else:
             histories, dates, windows, ahead = self._covariate_start(
-                history, steps, future, static, id_col, time_col, pad
+                history, steps, future, static, id_col, time_col, pad, freq
             )
             order = np.arange(len(layout.targets))
         if coverage is not None:
@@ -253,7 +262,9 @@ class ForecastMixin:
             interval = clip(np.stack([y_pred - width, y_pred + width], -1), bounds)
         return histories.wrap(y_pred, interval, dates)
 
-    def _covariate_start(self, history, steps, future, static, id_col, time_col, pad):
+    def _covariate_start(
+        self, history, steps, future, static, id_col, time_col, pad, freq
+    ):
         """The histories, forecast dates, first windows and the steps after
         them (future-known values filled in) of a covariate model's
         forecast, each refused before any backend work if it cannot be."""
@@ -269,7 +280,13 @@ class ForecastMixin:
                 "targets."
             )
         histories = read_covariate_histories(
-            history, layout, id_col=id_col, time_col=time_col, pad=pad, static=static
+            history,
+            layout,
+            id_col=id_col,
+            time_col=time_col,
+            pad=pad,
+            static=static,
+            freq=freq,
         )
         dates = histories.future_indexes(steps)
         n_steps = -(-steps // chunk) * chunk

@@ -131,6 +131,35 @@ def learn_categories(frames, categories):
     return categories
 
 
+def unseen_categories(frame, categories):
+    """The values of ``frame``'s categorical columns not in ``categories``:
+    a dict of column name to the set of them (columns with none left out)."""
+    unseen = {}
+    for name, values in categories.items():
+        if name not in frame.columns:
+            continue
+        new = set(frame[name].dropna().unique().tolist()) - set(values)
+        if new:
+            unseen[name] = new
+    return unseen
+
+
+def warn_unseen(unseen, what):
+    """Warn that the categories ``unseen`` (from :func:`unseen_categories`)
+    of ``what`` (e.g. "future") were not seen in fit."""
+    import warnings
+
+    for name, values in unseen.items():
+        shown = sorted(values, key=lambda value: (str(type(value)), str(value)))
+        warnings.warn(
+            f"{what}: column {name!r} holds the value(s) {shown}, not seen in "
+            "fit; the model reads them as an unknown category. Check them for "
+            "typos against the categories seen in fit.",
+            UserWarning,
+            stacklevel=4,
+        )
+
+
 def encode_categories(frame, categories):
     """``frame`` with its categorical columns replaced by float codes."""
     if not any(name in frame.columns for name in categories):

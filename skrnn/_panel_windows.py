@@ -5,6 +5,8 @@ from numbers import Integral
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from skrnn._panel import key_array
+
 
 class PanelWindows:
     """The windows of a panel of series: a read-only 3-D array-like.
@@ -90,11 +92,7 @@ class PanelWindows:
 
     @property
     def groups(self):
-        keys = np.asarray(self.series_keys)
-        if keys.ndim != 1:  # keys numpy reads as rows, e.g. tuples
-            keys = np.empty(len(self.series_keys), dtype=object)
-            keys[:] = self.series_keys
-        return keys[self._series]
+        return key_array(self.series_keys)[self._series]
 
     def __len__(self):
         return len(self._starts)

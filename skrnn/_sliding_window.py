@@ -339,11 +339,13 @@ class SlidingWindowTransformer(
         padding = np.full((self.window - 1, panel.n_features), np.nan)
         tail = np.full((ahead, panel.n_features), np.nan)
         blocks, offset = [], 0
-        starts = np.empty(panel.lengths.sum(), dtype=np.intp)
+        starts = np.empty(sum(map(len, rows)), dtype=np.intp)
         series = np.empty_like(starts)
+        # Where each input row lies in its series' values (after gaps).
+        at = panel.at or [np.arange(len(values)) for values in panel.values]
         for i, (values, positions) in enumerate(zip(panel.values, rows, strict=True)):
             blocks += [padding, values, tail]
-            starts[positions] = offset + np.arange(len(values))
+            starts[positions] = offset + at[i]
             series[positions] = i
             offset += len(padding) + len(values) + ahead
         return PanelWindows(

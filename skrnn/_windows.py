@@ -8,47 +8,17 @@ from numpy.lib.stride_tricks import sliding_window_view
 from sklearn.utils import check_array
 from sklearn.utils._param_validation import Interval, validate_params
 
-from skrnn._input_errors import check_numeric, naming_input
+from skrnn._input_errors import naming_input
 from skrnn._layout import (
     WindowLayout,
     encode_categories,
     feature_indices,
     learn_categories,
+    unseen_categories,
+    warn_unseen,
 )
-from skrnn._panel import as_panel, is_panel
+from skrnn._panel import _as_2d, as_panel, is_panel, key_ranks
 from skrnn._panel_windows import PanelWindows
-
-
-def _as_2d(series, name="series"):
-    """Return ``series`` as a 2-D array ``(time, features)`` and its column names.
-
-    The array is a view of ``series`` whenever numpy can make one. ``name``
-    is how error messages call it.
-    """
-    columns = getattr(series, "columns", None)
-    if columns is None and getattr(series, "name", None) is not None:
-        columns = [series.name]
-    check_numeric(series, name)
-    with naming_input(name):
-        # Empty series and too many dimensions get the messages below.
-        array = check_array(
-            series,
-            ensure_2d=False,
-            allow_nd=True,
-            ensure_min_samples=0,
-            dtype="numeric",
-            ensure_all_finite="allow-nan",
-            input_name=name,
-        )
-    if array.ndim == 1:
-        array = array[:, np.newaxis]
-    elif array.ndim != 2:
-        raise ValueError(
-            f"{name} must be 1-D (time,) or 2-D (time, features); got an array "
-            f"of shape {array.shape}. Pass the series itself, one row per time "
-            "step."
-        )
-    return array, None if columns is None else list(columns)
 
 
 def _target_indices(target, columns, n_features):
@@ -120,11 +90,14 @@ def _panel_windows(panel, window, horizon, targets, layout=None):
     within = np.arange(per_series.sum()) - np.repeat(first_row, per_series)
     starts = (np.cumsum(lengths) - lengths)[series] + within
     times = panel.time_positions()
+    # Ties in time go by the series' sorted keys, not their order of
+    # appearance: any order of a long DataFrame's rows gives the same rows.
+    ranks = key_ranks(panel.keys)[series]
     if times is not None:
-        order = np.argsort(np.concatenate(times)[starts + window - 1], kind="stable")
+        order = np.lexsort((ranks, np.concatenate(times)[starts + window - 1]))
     else:
         # Steps from the series' end: every series' last window sorts last.
-        order = np.argsort(within - per_series[series], kind="stable")
+        order = np.lexsort((ranks, within - per_series[series]))
     starts, series = starts[order], series[order]
     X = PanelWindows(
         values,
@@ -152,6 +125,12 @@ def _join_static(panel, table, id_col):
         )
     if id_col is not None and id_col in table.columns:
         table = table.set_index(id_col)
+    if table.index.has_duplicates:
+        repeated = table.index[table.index.duplicated()][0]
+        raise ValueError(
+            f"static has more than one row for series {repeated!r}: give the "
+            "table one row per series (drop or combine the repeats)."
+        )
     missing = [key for key in panel.keys if key not in table.index]
     if missing:
         raise ValueError(
@@ -162,6 +141,7 @@ def _join_static(panel, table, id_col):
         )
     table = table.loc[panel.keys]
     if panel.categories is not None:
+        warn_unseen(unseen_categories(table, panel.categories), "static")
         learn_categories([table], panel.categories)
         table = encode_categories(table, panel.categories)
     with naming_input("static"):
@@ -231,6 +211,7 @@ def _layout(panel, target_indices, future, static, window, horizon):
         "id_col": "no_validation",
         "time_col": "no_validation",
         "return_groups": ["boolean"],
+        "freq": "no_validation",
     },
     prefer_skip_nested_validation=True,
 )
@@ -245,6 +226,7 @@ def make_windows(
     id_col=None,
     time_col=None,
     return_groups=False,
+    freq=None,
 ):
     """Cut a series, or a panel of series, into input windows and the values
     that follow them.
@@ -286,11 +268,19 @@ def make_windows(
     time_col : hashable, default=None
         For a long DataFrame: the column of dates or numbers that orders the
         rows of each series (e.g. ``"ds"``); by default the rows' order.
+        Times are matched by value: a time missing inside a series (at the
+        panel's frequency) is a gap, a row of NaN, which no window spans
+        unnoticed; a repeated time is refused.
     return_groups : bool, default=False
         Also return the key of the series of each window: its position in a
         list, its dict key, or its ``id_col`` value. Use them as ``groups``
         for :class:`~sklearn.model_selection.GroupKFold`, per-series scores
         or sample weights.
+    freq : str, offset, int or None, default=None
+        The panel's one frequency (e.g. ``"D"``, ``"MS"``, or an int step
+        for integer times). By default inferred once, from the series that
+        allow it, so that a series of one or two rows is dated like the
+        others.
 
     Returns
     -------
@@ -357,6 +347,7 @@ def make_windows(
             id_col=id_col,
             time_col=time_col,
             categories={} if covariates else None,
+            freq=freq,
         )
         if static is not None and not isinstance(static, list | tuple | str):
             panel, static = _join_static(panel, static, id_col)

@@ -96,13 +96,13 @@ def test_one_series_with_future_columns_and_intervals(load_csvs, tmp_path, capsy
         ),
         (
             {"future": lambda f: f.drop(index=f.index[-1])},
-            r"future.csv has no row for series 'region_2' for 2024-01-03 23:00:00 "
-            r"\(1 of the 4 forecast times missing",
+            r"future.csv has no row for series 'region_2' at 2024-01-03 23:00:00: "
+            r"give 'temperature', 'holiday' at each of the 4 forecast times",
         ),
         (
             {"future": lambda f: f[f["unique_id"] == "region_1"]},
-            "future.csv has no rows for series 'region_2': give every series its "
-            "'temperature', 'holiday'",
+            "future.csv has no row for series 'region_2' at 2024-01-03 20:00:00: "
+            "give 'temperature', 'holiday'",
         ),
         (
             {
@@ -110,15 +110,16 @@ def test_one_series_with_future_columns_and_intervals(load_csvs, tmp_path, capsy
                     temperature=f["temperature"].where(f.index != f.index[0])
                 )
             },  # fmt: skip
-            "'temperature', 'holiday' has an empty cell at 2024-01-03 20:00:00",
+            "has an empty cell for series 'region_1' at 2024-01-03 20:00:00",
         ),
         (
             {"history": lambda h: h.assign(population=range(len(h)))},
-            "--static-cols 'population' changes within series 'region_1'",
+            # make_windows' message: the library checks static columns.
+            "static column 'population' changes within series 'region_1'",
         ),
         ({"--future": None}, "--future-cols needs --future FILE.csv"),
         ({"--id-col": None}, "--static-cols needs --id-col"),
-        ({"--static-cols": "load"}, "'load' is given to both --target and --static"),
+        ({"--static-cols": "load"}, "column 'load' is given more than one role"),
     ],
 )
 def test_bad_covariates_are_refused_before_training(

@@ -89,5 +89,23 @@ def test_panel_errors_name_the_series_and_the_fix(stores_csv, tmp_path, capsys):
         capsys, "forecast", stores_csv, "--id-col", "store", "--target", "sales",
         "--window", 60, "--out", out,
     )  # fmt: skip
-    assert status == 2 and "no series has --window 60" in stderr
+    assert (
+        status == 2
+        and "the longest series has 48 values, fewer than --window 60" in stderr
+    )
     assert not out.exists()
+
+
+def test_the_time_column_is_found_after_the_id_column(stores_csv, tmp_path, capsys):
+    out = tmp_path / "forecast.csv"
+    status, _, stderr = run(
+        capsys, "forecast", stores_csv, "--id-col", "store", "--target", "sales",
+        "--window", 6, "--steps", 2, "--epochs", 1, "--coverage", 0,
+        "--model", "rnn", "--out", out,
+    )  # fmt: skip
+    assert status == 0, stderr
+    assert "using column 'date' as time" in stderr
+    result = pd.read_csv(out)
+    assert list(result.columns) == ["store", "date", "sales"]
+    s3 = result[result["store"] == "s3"]
+    assert s3["date"].tolist() == ["2021-09-01", "2021-10-01"]

@@ -117,20 +117,27 @@ def test_forecast_keeps_the_container(global_model, panel):
     assert (forecast["y"] < forecast["y_upper"]).all()
 
 
-def test_each_series_keeps_its_own_frequency_in_a_long_forecast(global_model, panel):
+def test_a_long_forecast_dates_every_series_at_the_panel_frequency(global_model, panel):
+    """A panel has one frequency: a series of two rows, too short to infer
+    its own, is dated like the others; a series off that grid is refused."""
     monthly = pd.date_range("2000-01-01", periods=len(T), freq="MS")
-    daily = pd.date_range("2000-01-01", periods=len(T), freq="D")
     long = pd.concat(
         [
             pd.DataFrame({"id": "m", "t": monthly, "y": panel["small"]}),
-            pd.DataFrame({"id": "d", "t": daily, "y": panel["large"]}),
+            pd.DataFrame({"id": "n", "t": monthly[:2], "y": panel["large"][:2]}),
         ]
     )
-    forecast = global_model.forecast(long, 2, id_col="id", time_col="t")
+    forecast = global_model.forecast(long, 2, id_col="id", time_col="t", pad=True)
     assert_array_equal(
         forecast["t"],
-        pd.to_datetime(["2020-01-01", "2020-02-01", "2000-08-28", "2000-08-29"]),
+        pd.to_datetime(["2020-01-01", "2020-02-01", "2000-03-01", "2000-04-01"]),
     )
+    daily = pd.date_range("2000-01-01", periods=len(T), freq="D")
+    mixed = pd.concat(
+        [long, long.assign(id="m2"), pd.DataFrame({"id": "d", "t": daily, "y": 1.0})]
+    )
+    with pytest.raises(ValueError, match=r"series 'd'.*2000-01-02.*freq="):
+        global_model.forecast(mixed, 2, id_col="id", time_col="t", pad=True)
 
 
 def test_short_series_of_a_panel_are_padded_with_a_warning(global_model, panel):

@@ -1,0 +1,285 @@
+"""``skrnn forecast``: one path for every input. The CSV file becomes one
+long frame (one series is a panel of one; rows without times are numbered),
+its missing times NaN rows (:func:`skrnn.fill_gaps`), and the library
+windows, fits and forecasts it; here are options, files and messages."""
+
+import skrnn._cli_tools as tools
+from skrnn import fill_gaps
+from skrnn._cli_tools import InputError, library_call
+from skrnn._histories import future_index
+from skrnn._windows import make_windows
+from skrnn.intervals import check_interval_history
+from skrnn.io import read_panel_csv
+
+
+def _check_options(args):
+    """The options that need one another, and one role a column."""
+    future_cols, static_cols = args.future_cols or [], args.static_cols or []
+    for wrong, message in [
+        (future_cols and args.future is None, "--future-cols needs --future "
+            "FILE.csv: their values for the forecast steps"),
+        (args.future and not future_cols, "--future FILE.csv needs "
+            "--future-cols: the columns of the input known for the forecast steps"),
+        (static_cols and args.id_col is None, "--static-cols needs --id-col: "
+            "static columns describe each series of a long file with many series"),
+    ]:  # fmt: skip
+        if wrong:
+            raise InputError(message)
+    names = [args.target, args.id_col, args.time_col, *future_cols, *static_cols]
+    names = [name for name in names if name is not None]
+    repeated = [name for name in names if names.count(name) > 1]
+    if repeated:
+        raise InputError(
+            f"column {repeated[0]!r} is given more than one role (--target, "
+            "--id-col, --time-col, --future-cols, --static-cols); give it one"
+        )
+    if args.min is not None and args.max is not None and not args.min < args.max:
+        raise InputError(f"--min {args.min:g} must be below --max {args.max:g}")
+    return future_cols, static_cols
+
+
+def _missing_columns(frame, names, option, path):
+    missing = [name for name in names if name not in frame.columns]
+    if missing:
+        raise InputError(
+            f"{option} {', '.join(map(repr, missing))} not in {path}; "
+            f"available: {', '.join(map(str, frame.columns))}"
+        )
+
+
+def _unused(name, frame):
+    """``name``, or ``_name``, ... for a made-up column the file lacks."""
+    return name if name not in frame else _unused(f"_{name}", frame)
+
+
+def _read_history(args, covariates, notes):
+    """The file as a long frame on a regular grid, its id and time columns
+    (made up for one series, and for rows without times)."""
+    frame = library_call(
+        read_panel_csv, args.file, target=args.target, id_col=args.id_col,
+        time_col=args.time_col or "infer",
+    )  # fmt: skip
+    if args.time_col is None:  # the column "infer" parsed as dates, if any
+        args.time_col = next((c for c in frame if frame[c].dtype.kind == "M"), None)
+        if args.time_col is not None:
+            notes.append(f"using column {args.time_col!r} as time (--time-col)")
+    _missing_columns(frame, args.future_cols or [], "--future-cols", args.file)
+    _missing_columns(frame, args.static_cols or [], "--static-cols", args.file)
+    id_col = args.id_col or _unused("series", frame)
+    if args.id_col is None:
+        frame[id_col] = args.target
+    time_col = args.time_col or _unused("step", frame)
+    if args.time_col is None:
+        frame[time_col] = frame.groupby(id_col, sort=False).cumcount()
+    frame = frame[[id_col, time_col, args.target, *covariates]]
+    filled = library_call(
+        fill_gaps, frame, id_col=id_col, time_col=time_col, freq=args.freq
+    )
+    added = filled.groupby(id_col).size() - frame.groupby(id_col).size()
+    if args.id_col is None and added.sum():
+        notes.append(f"{added.sum()} missing time step(s) in {time_col!r} are gaps")
+    elif (added > 0).sum():
+        notes.append(f"{(added > 0).sum()} series have missing time steps: gaps")
+    static = args.static_cols or []
+    # The rows fill_gaps adds hold NaN: their static values are the series'.
+    known = filled.groupby(id_col, sort=False)[static].transform("first")
+    filled[static] = filled[static].fillna(known)
+    return filled, id_col, time_col
+
+
+def _read_future(args, history, id_col, time_col, future_cols):
+    """The ``--future`` rows at each series' forecast times, checked."""
+    import pandas as pd
+
+    path, timed = args.future, time_col == args.time_col
+    frame = library_call(
+        read_panel_csv, path, id_col=args.id_col, time_col=time_col if timed else None
+    )
+    keys = [name for name in (args.id_col, time_col if timed else None) if name]
+    _missing_columns(frame, keys, "the column(s)", f"--future {path}")
+    _missing_columns(frame, future_cols, "--future-cols", f"--future {path}")
+    if args.id_col is None:
+        frame[id_col] = args.target
+    times = history.groupby(id_col, sort=False)[time_col]
+    if not timed:  # the rows of each series in order, from its next step
+        frame[time_col] = frame[id_col].map(times.last() + 1)
+        frame[time_col] += frame.groupby(id_col, sort=False).cumcount()
+    repeated = frame.duplicated([id_col, time_col])
+    if repeated.any():
+        time = tools.format_time(frame[time_col][repeated].iloc[0])
+        raise InputError(f"--future {path} repeats the time {time}")
+    expected = pd.concat(
+        pd.DataFrame({id_col: key, time_col: future_index(pd.Index(t), args.steps)})
+        for key, t in times
+    )
+    future = expected.merge(frame, how="left", on=[id_col, time_col], indicator=True)
+    for rows, what in [
+        (future["_merge"] == "left_only", "no row"),
+        (future[future_cols].isna().any(axis=1), "an empty cell"),
+    ]:
+        if rows.any():
+            first = future[rows].iloc[0]
+            series = "" if args.id_col is None else f" for series {first[id_col]!r}"
+            raise InputError(
+                f"--future {path} has {what}{series} at "
+                f"{tools.format_time(first[time_col])}: give "
+                f"{', '.join(map(repr, future_cols))} at each of the "
+                f"{args.steps} forecast times ({rows.sum()} missing)"
+            )
+    return future[[id_col, time_col, *future_cols]]
+
+
+def _fill_last_windows(frame, id_col, columns, window):
+    """``frame`` with gaps in each series' last ``window`` rows filled (numbers
+    interpolated, text carried), and how many series had any."""
+    tail = frame.groupby(id_col, sort=False).cumcount(ascending=False) < window
+    gaps = tail & frame[columns].isna().any(axis=1)
+    if not gaps.any():
+        return frame, 0
+    groups, frame = frame.groupby(id_col, sort=False), frame.copy()
+    for name in columns:
+        if frame[name].dtype.kind in "fiub":
+            filled = groups[name].transform(
+                lambda c: c.interpolate(limit_direction="both")
+            )
+        else:
+            filled = groups[name].transform(lambda c: c.ffill().bfill())
+        frame.loc[tail, name] = filled[tail]
+    return frame, frame.loc[gaps, id_col].nunique()
+
+
+def _check_lengths(history, id_col, time_col, args):
+    """Refuse series too short for a window, or for the interval."""
+    lengths = history.groupby(id_col, sort=False).size()
+    history = history[[id_col, time_col, args.target]]
+    check = {"history": history, "id_col": id_col, "time_col": time_col}
+    check.update(steps=args.steps, coverage=args.coverage)
+    check.update(validation_fraction=args.validation_fraction)
+    longest = int(lengths.max())
+    if longest < args.window + args.horizon:
+        fix = f"use --window {longest - args.horizon} or less"
+        if longest <= args.horizon:
+            fix = f"use a smaller --horizon than {args.horizon}"
+        if args.coverage:
+            try:
+                check_interval_history(window=1, **check)
+            except ValueError:
+                fix += " and --coverage 0 (too few values for an interval)"
+        what = "the series has" if len(lengths) == 1 else "the longest series has"
+        raise InputError(
+            f"{what} {longest} values, fewer than --window {args.window} + "
+            f"--horizon {args.horizon}; {fix}"
+        )
+    if args.coverage:
+        try:
+            check_interval_history(window=args.window, **check)
+        except ValueError as error:
+            message = tools.in_options(error)
+            raise InputError(f"{message} Or --coverage 0: no interval.") from None
+    return lengths
+
+
+def _notes(frame, lengths, n_filled, args):
+    """What the user should know of the data before the fit."""
+    n_missing, n_short = frame[args.target].isna().sum(), (lengths < args.window).sum()
+    which = "the last" if len(lengths) == 1 else f"{n_filled} series' last"
+    return [text for count, text in [
+        (n_missing, f"{n_missing} missing value(s): training skips the windows "
+            "with them"),
+        (n_short, f"{n_short} series are shorter than --window {args.window}: "
+            "their forecasts start from their first value repeated"),
+        (n_filled, f"{which} {args.window} values have gaps; filled them by "
+            "linear interpolation to start the forecast"),
+    ] if count]  # fmt: skip
+
+
+def _fit(args, X, y, label):
+    """The --model forecaster with the command's settings, fitted on X, y."""
+    models, ProgressBar = tools.training_tools()
+    cls = models[args.model]
+    epochs = {} if args.epochs is None else {"epochs": args.epochs}
+    estimator = cls(
+        random_state=args.random_state, verbose=0,
+        normalize=None if args.normalize == "none" else args.normalize,
+        validation_fraction=args.validation_fraction, bounds=(args.min, args.max),
+        callbacks=[ProgressBar(f"{cls.__name__} on {label}")], **epochs,
+    )  # fmt: skip
+    return library_call(estimator.fit, X, y)
+
+
+def _save_plot(history, result, path, args, id_col, time_col):
+    """The first four series and their forecasts, one panel each."""
+    import matplotlib.pyplot as plt
+
+    from skrnn.plotting import plot_forecast
+
+    keys = list(dict.fromkeys(result[id_col]))[:4]
+    fig, axes = plt.subplots(len(keys), 1, figsize=(9, 2.6 * len(keys)), squeeze=False)
+    for key, ax in zip(keys, axes[:, 0], strict=True):
+        past, ahead = (
+            rows[rows[id_col] == key].set_index(time_col).drop(columns=id_col)
+            for rows in (history[[id_col, time_col, args.target]], result)
+        )
+        title = f"{args.model.upper()} forecast of {key}"
+        title += f", {args.coverage:.0%} interval" if args.coverage else ""
+        n_history = max(5 * args.steps, 4 * args.window)
+        plot_forecast(past[args.target], ahead, ax=ax, title=title, n_history=n_history)
+    fig.tight_layout()
+    fig.savefig(path, format="png", dpi=100)
+    plt.close(fig)
+
+
+def run_forecast(args):
+    """``skrnn forecast``: fit on a CSV file's series, write the next values."""
+    out = tools.check_writable(args.out, "--out")
+    plot = None if args.plot is None else tools.check_writable(args.plot, "--plot")
+    if plot is not None and not tools.plot_to_files():
+        raise InputError("--plot needs matplotlib: pip install skrnn[plot]")
+    future_cols, static_cols = _check_options(args)
+    covariates, target = [*future_cols, *static_cols], args.target
+    # Notes wait until the input has passed every check: bad input gets
+    # exactly one line.
+    notes = []
+    frame, id_col, time_col = _read_history(args, covariates, notes)
+    future = None
+    if future_cols:
+        future = _read_future(args, frame, id_col, time_col, future_cols)
+    empty = frame.groupby(id_col, sort=False)[target].count() == 0
+    if empty.any():
+        raise InputError(f"series {empty.idxmax()!r} has no values at all; drop it")
+    history, n_filled = _fill_last_windows(
+        frame, id_col, [target, *future_cols], args.window
+    )
+    lengths = _check_lengths(history, id_col, time_col, args)
+    X, y = library_call(
+        make_windows, frame, window=args.window, horizon=args.horizon,
+        target=target, future=future_cols or None, static=static_cols or None,
+        id_col=id_col, time_col=time_col,
+    )  # fmt: skip
+    for message in [*notes, *_notes(frame, lengths, n_filled, args)]:
+        tools.note(message)
+
+    single = args.id_col is None
+    label = repr(target) if single else f"{len(lengths)} series of {target!r}"
+    estimator = _fit(args, X, y, label + (" with covariates" if covariates else ""))
+    coverage = args.coverage or None
+    result = library_call(
+        estimator.forecast, history, args.steps, coverage=coverage, future=future,
+        id_col=id_col, time_col=time_col, pad=True,
+    )  # fmt: skip
+    tools.report_validation(estimator, X, y, args.window)
+    with tools.atomic_outputs([out] if plot is None else [out, plot]) as (tmp, *png):
+        written = result.drop(columns=id_col) if single else result
+        written.to_csv(tmp, float_format="%.7g", index=False)  # float32
+        if plot is not None:
+            _save_plot(history, result, png[0], args, id_col, time_col)
+
+    first, last = result[time_col].iloc[[0, -1]].map(tools.format_time)
+    what = f"from {first} to {last}" if single else f"for each of {len(lengths)} series"
+    if covariates:
+        what += f" with covariates {', '.join(map(repr, covariates))}"
+    intervals = "no intervals" if coverage is None else f"{coverage:.0%} intervals"
+    print(f"{args.steps} forecasts of {target!r} {what} ({intervals}) written to {out}")
+    if plot is not None:
+        print(f"plot written to {plot}")
+    return 0
