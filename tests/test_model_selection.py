@@ -351,3 +351,52 @@ def test_grid_search_on_a_panel_chooses_by_multi_step_error():
     scores = search.cv_results_["mean_test_score"]
     assert np.isfinite(scores).all() and (scores < 0).all()
     assert search.best_params_ == {"units": [2, 4][np.argmax(scores)]}
+
+
+def test_future_covariates_are_read_at_their_true_times():
+    times = pd.date_range("2024-01-01", periods=40, freq="D")
+    promo = (np.arange(40) % 5 == 0).astype(float)
+    frame = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "id": key,
+                    "ds": times,
+                    "sales": _wave(40, level) + promo,
+                    "promo": promo,
+                    "size": level,
+                }
+            )
+            for key, level in (("x", 1.0), ("y", 3.0))
+        ],
+        ignore_index=True,
+    )
+    options = {
+        "window": WINDOW,
+        "horizon": 2,
+        "steps": 4,
+        "n_windows": 2,
+        "refit": False,
+        "id_col": "id",
+        "time_col": "ds",
+        "target": "sales",
+        "future": ["promo"],
+        "static": ["size"],
+    }
+    result = backtest(_model(), frame, **options)
+    assert list(result.columns) == ["id", "ds", "cutoff", "sales", "forecast"]
+    assert result["ds"].tolist() == list(times[-8:]) * 2
+    # From the first origin, the promotions at the forecast's times are
+    # inputs: changing them changes the forecast; the sales there do not.
+    first = result["cutoff"] == times[-9]
+    after = frame["ds"] > times[-9]
+    changed = frame.assign(sales=np.where(after, 0.0, frame["sales"]))
+    assert_array_equal(
+        backtest(_model(), changed, **options)["forecast"][first],
+        result["forecast"][first],
+    )
+    later = frame.assign(promo=np.where(after, 5.0, frame["promo"]))
+    assert not np.allclose(
+        backtest(_model(), later, **options)["forecast"][first],
+        result["forecast"][first],
+    )
