@@ -48,7 +48,7 @@ def test_single_series_rows_cutoffs_times_and_truth():
 
 
 def test_list_panel_lines_series_up_at_their_ends_and_skips_late_starters():
-    long, short, late = _wave(50), _wave(30, 5.0), _wave(6, -5.0)
+    long, short, late = _wave(50), _wave(30, 5.0), _wave(4, -5.0)
     result = backtest(
         _model(),
         [long, short, late],
@@ -62,7 +62,8 @@ def test_list_panel_lines_series_up_at_their_ends_and_skips_late_starters():
     # Times count from the longest series' start; every series ends at 49.
     assert result["cutoff"].unique().tolist() == [43, 46]
     first = result[result["cutoff"] == 43]
-    # The series of 6 values starts at 44: nothing before the first origin.
+    # The series of 4 values starts at 46: nothing before the first origin,
+    # one value at the second, padded to the window.
     assert first["unique_id"].unique().tolist() == [0, 1]
     second = result[result["cutoff"] == 46]
     assert second["unique_id"].unique().tolist() == [0, 1, 2]
@@ -254,9 +255,12 @@ def test_origins_before_the_data_are_refused_before_any_fit():
         )
 
 
-def test_unknown_target_is_refused():
+@pytest.mark.parametrize(
+    "target, message", [("c", "target='c' is not"), ("a", "leaves the value")]
+)
+def test_targets_that_cannot_be_forecast_are_refused_before_any_fit(target, message):
     frame = pd.DataFrame({"a": _wave(40), "b": _wave(40)})
-    with pytest.raises(ValueError, match="target='c'"):
+    with pytest.raises(ValueError, match=message):
         backtest(
             _Untouchable(),
             frame,
@@ -264,7 +268,7 @@ def test_unknown_target_is_refused():
             horizon=1,
             steps=3,
             n_windows=2,
-            target="c",
+            target=target,
         )
 
 

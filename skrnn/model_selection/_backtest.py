@@ -104,6 +104,71 @@ def _future_rows(table, ids, cutoff, steps, future_names):
     ]
 
 
+def _forecast_part(
+    model, start, future_rows, table, cutoff, *, steps, targets, covariates, **options
+):
+    """The forecasts from ``cutoff`` of the series in ``start`` (their
+    rows up to it), as rows ``(id, time, cutoff, forecast columns)``."""
+    import pandas as pd
+
+    id_name, time_name = table.id_name, table.time_name
+    codes, keys = pd.factorize(start[id_name], sort=False)
+    bounds = np.cumsum(np.bincount(codes))[:-1]
+    values = start.drop(columns=[id_name, time_name])
+    # A dict panel without times: forecast dates nothing, and returns each
+    # series' steps in order, dated here at the panel's frequency.
+    if covariates:
+        rows = np.split(np.arange(len(values)), bounds)
+        history = {
+            key: values.iloc[r].reset_index(drop=True)
+            for key, r in zip(keys, rows, strict=True)
+        }
+        future = None
+        if future_rows is not None:
+            future = {
+                key: part.drop(columns=[id_name, time_name]).reset_index(drop=True)
+                for key, part in future_rows.groupby(id_name, sort=False)
+            }
+        columns = list(range(len(targets)))
+    else:
+        history = dict(zip(keys, np.split(values.to_numpy(float), bounds), strict=True))
+        future = None
+        columns = [table.columns.index(name) for name in targets]
+    forecasts = model.forecast(history, steps, future=future, pad=True, **options)
+    predicted, lower, upper = [], [], []
+    for key in keys:
+        forecast = forecasts[key]
+        if isinstance(forecast, tuple):  # numpy, with intervals
+            forecast, interval = forecast
+            interval = np.asarray(interval).reshape(steps, -1, 2)[:, columns]
+            lower.append(interval[..., 0])
+            upper.append(interval[..., 1])
+        elif hasattr(forecast, "iloc"):
+            frame = forecast.to_frame() if forecast.ndim == 1 else forecast
+            names = [str(name) for name in targets]
+            if options["coverage"] is not None:
+                lower.append(frame[[f"{n}_lower" for n in names]].to_numpy())
+                upper.append(frame[[f"{n}_upper" for n in names]].to_numpy())
+            forecast = frame[names].to_numpy()
+        predicted.append(np.asarray(forecast).reshape(steps, -1)[:, columns])
+    ids = np.empty(len(keys) * steps, dtype=object)
+    ids[:] = [key for key in keys for _ in range(steps)]
+    part = pd.DataFrame(
+        {
+            id_name: ids,
+            time_name: cutoff + np.tile(np.arange(1, steps + 1), len(keys)),
+            "cutoff": cutoff,
+        }
+    )
+    for j, name in enumerate(targets):
+        suffix = "forecast" if len(targets) == 1 else f"{name}_forecast"
+        part[suffix] = np.concatenate(predicted)[:, j]
+        if lower:
+            part[f"{suffix}_lower"] = np.concatenate(lower)[:, j]
+            part[f"{suffix}_upper"] = np.concatenate(upper)[:, j]
+    return part
+
+
 def _refit_at(refit, j):
     if refit is True:
         return True
@@ -250,6 +315,14 @@ def backtest(
     targets = _target_names(target, table.columns)
     future_names = _column_names("future", future, table.columns)
     static_names = _column_names("static", static, table.columns)
+    if future is None and static is None and len(targets) != len(table.columns):
+        others = [c for c in table.columns if c not in targets]
+        raise ValueError(
+            f"target={target!r} leaves the value columns {others} unforecast: "
+            "forecast feeds a model's forecasts back into every column it "
+            "reads. Declare them covariates (future=, static=), make them "
+            "targets too, or drop them from data."
+        )
     step_size = steps if step_size is None else step_size
     cutoffs = _cutoffs(
         table,
@@ -261,6 +334,8 @@ def backtest(
     )
     inputs = [c for c in table.columns if c not in static_names]
     static_table = static if hasattr(static, "columns") else None
+    if static_table is not None and id_col is not None and id_col in static.columns:
+        static_table = static.set_index(id_col)
     id_name, time_name = table.id_name, table.time_name
     frame = table.frame
     model, parts = None, []
@@ -287,36 +362,20 @@ def backtest(
             start = start[start[id_name].isin(future_rows[id_name])]
         if start.empty:
             continue
-        # Each series on consecutive times ending at the cutoff: forecast
-        # then dates every series' steps at the panel's frequency, whatever
-        # gaps lie further back (its window has none).
-        start = start.copy()
-        by_series = start.groupby(id_name, sort=False)[time_name]
-        start[time_name] = (
-            cutoff
-            - by_series.transform("size").to_numpy()
-            + 1
-            + by_series.cumcount().to_numpy()
+        parts.append(
+            _forecast_part(
+                model,
+                start,
+                future_rows,
+                table,
+                cutoff,
+                steps=steps,
+                targets=targets,
+                covariates=future is not None or static is not None,
+                static=static_table,
+                coverage=coverage,
+            )
         )
-        forecast = model.forecast(
-            start,
-            steps,
-            id_col=id_name,
-            time_col=time_name,
-            future=future_rows,
-            static=static_table,
-            coverage=coverage,
-            pad=True,
-        )
-        part = forecast[[id_name, time_name]].copy()
-        part["cutoff"] = cutoff
-        for name in targets:
-            suffix = "forecast" if len(targets) == 1 else f"{name}_forecast"
-            part[suffix] = forecast[str(name)].to_numpy()
-            if coverage is not None:
-                part[f"{suffix}_lower"] = forecast[f"{name}_lower"].to_numpy()
-                part[f"{suffix}_upper"] = forecast[f"{name}_upper"].to_numpy()
-        parts.append(part)
     return _result(table, parts, targets, coverage)
 
 

@@ -92,8 +92,9 @@ def _time_kind(times):
     )
 
 
-def _item_frame(item, label):
-    """One series as (a DataFrame of its values, its times or None)."""
+def _item_values(item, label):
+    """One series as (its values: a DataFrame or a 2-D array, their column
+    names, its times or None)."""
     import pandas as pd
 
     if _is_pandas(item):
@@ -103,7 +104,7 @@ def _item_frame(item, label):
             frame = item
         index = item.index
         times = None if isinstance(index, pd.RangeIndex) else pd.Index(index)
-        return frame.reset_index(drop=True), times
+        return frame, list(frame.columns), times
     array = np.asarray(item)
     if array.ndim == 1:
         array = array[:, np.newaxis]
@@ -113,31 +114,32 @@ def _item_frame(item, label):
             f"of shape {array.shape}."
         )
     names = ["y"] if array.shape[1] == 1 else [f"y{j}" for j in range(array.shape[1])]
-    return pd.DataFrame(array, columns=names), None
+    return array, names, None
 
 
 def _items_table(items, kind):
-    """A long frame ``(id, time, values...)`` of (key, series) items; the
-    times are the series' own or None."""
+    """A long frame ``(values..., __key)`` of (key, series) items, with its
+    value columns, the series' times (or None) and the time column's name."""
     import pandas as pd
 
-    frames, all_times, columns, index_names = [], [], None, set()
+    keys, blocks, all_times, columns, index_names = [], [], [], None, set()
     for key, item in items:
         label = f"series {key!r}" if kind != "single" else "data"
-        frame, times = _item_frame(item, label)
-        if columns is not None and list(frame.columns) != columns:
+        values, names, times = _item_values(item, label)
+        if columns is not None and names != columns:
             raise ValueError(
-                f"{label} has the columns {list(frame.columns)}, but the first "
-                f"series has {columns}: every series needs the same columns."
+                f"{label} has the columns {names}, but the first series has "
+                f"{columns}: every series needs the same columns."
             )
-        if len(frame) == 0:
+        if len(values) == 0:
             raise ValueError(f"{label} is empty: drop it or give it values.")
-        columns = list(frame.columns)
-        frames.append((key, frame))
+        columns = names
+        keys.append(key)
+        blocks.append(values)
         all_times.append(times)
         if times is not None and times.name is not None:
             index_names.add(times.name)
-    if not frames:
+    if not blocks:
         raise ValueError("data holds no series: pass at least one.")
     if len({t is None for t in all_times}) > 1:
         raise ValueError(
@@ -145,10 +147,19 @@ def _items_table(items, kind):
             "and others do not: give every series its times, or none."
         )
     time_name = index_names.pop() if len(index_names) == 1 else "ds"
-    long = pd.concat(
-        [frame.assign(__key=[key] * len(frame)) for key, frame in frames],
-        ignore_index=True,
-    )
+    if all(isinstance(block, np.ndarray) for block in blocks):
+        long = pd.DataFrame(np.concatenate(blocks), columns=columns)
+    else:
+        long = pd.concat(
+            [pd.DataFrame(block, columns=columns) for block in blocks]
+            if any(isinstance(block, np.ndarray) for block in blocks)
+            else blocks,
+            ignore_index=True,
+        )
+    # Keys such as tuples stay whole: an object array, filled by position.
+    key_of_row = np.empty(len(long), dtype=object)
+    key_of_row[:] = [key for key, block in zip(keys, blocks) for _ in range(len(block))]
+    long["__key"] = key_of_row
     times = None
     if all_times[0] is not None:
         times = (
