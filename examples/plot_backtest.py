@@ -102,9 +102,8 @@ naive = naive.drop(columns="forecast").rename(columns={"naive": "forecast"})
 def smape_by_cutoff(result):
     return pd.Series(
         {
-            cutoff: symmetric_mean_absolute_percentage_error(
-                rows["y"], rows["forecast"]
-            )
+            cutoff: 100
+            * symmetric_mean_absolute_percentage_error(rows["y"], rows["forecast"])
             for cutoff, rows in result.groupby("cutoff")
         }
     )
