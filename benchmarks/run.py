@@ -11,6 +11,7 @@ of every topic writes ``benchmarks/results.json`` and regenerates
     python -m benchmarks.run --only epoch,forecast
     python -m benchmarks.run --only mcomp,mcomp-stats   # accuracy on M1 and M3
     python -m benchmarks.run --only covariates  # day-ahead demand with weather
+    python -m benchmarks.run --only backtest  # 3-origin backtest vs one fit
 """
 
 import argparse
@@ -42,9 +43,10 @@ TOPICS = {
     "mcomp": ("benchmarks.m_competitions", ("tensorflow",)),
     "mcomp-stats": ("benchmarks.peer_statsforecast", ("stats",)),
     "covariates": ("benchmarks.covariates", ("tensorflow",)),
+    "backtest": ("benchmarks.backtest_time", ("tensorflow",)),
 }
 # Topics that read the M-competition data from the shared folder.
-MCOMP_TOPICS = ("mcomp", "mcomp-stats")
+MCOMP_TOPICS = ("mcomp", "mcomp-stats", "backtest")
 
 PACKAGES = (
     "skrnn",

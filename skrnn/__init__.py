@@ -39,7 +39,7 @@ __all__ = [
 
 # Public submodules, imported on first use: skrnn.metrics.mae_scorer works
 # after a plain `import skrnn`.
-_SUBMODULES = ("datasets", "metrics", "plotting")
+_SUBMODULES = ("datasets", "metrics", "model_selection", "plotting")
 
 
 def __getattr__(name):

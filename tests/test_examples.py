@@ -19,6 +19,7 @@ CASES = {
     "plot_sunspots_forecast.py": r"30-year forecast: MAE \d",
     "plot_panel_forecast.py": r"held-out hours inside the 90% interval: \d+%",
     "plot_load_covariates.py": r"with covariates: MAE +\d+\.\d",
+    "plot_backtest.py": r"best: \{'units': (8|16)\}",
 }
 
 
