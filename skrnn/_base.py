@@ -38,6 +38,12 @@ from skrnn._scaling import (
 from skrnn._scikeras_compat import KerasRegressorBase, route_params
 from skrnn._target_layout import target_layout
 from skrnn._trainers import TRAINERS, freeze
+from skrnn._transforms import (
+    TARGET_TRANSFORMS,
+    forward,
+    resolve_target_transform,
+    with_target_transform,
+)
 
 # Training steps per compiled call when ``steps_per_execution="auto"``: fewer
 # calls from Python into the backend; epoch-level callbacks are unaffected.
@@ -159,6 +165,7 @@ class BaseRecurrentForecaster(ForecastMixin, KerasRegressorBase):
         "dense_units": [tuple, list],
         "normalize": [StrOptions(set(NORMALIZE_MODES)), None],
         "output_scale": [Interval(Real, 0, None, closed="neither")],
+        "target_transform": [StrOptions({*TARGET_TRANSFORMS, "auto"}), None],
         "preprocessing": [None, callable],
         "postprocessing": [None, callable],
         "bounds": [None, tuple, list],
@@ -195,6 +202,7 @@ class BaseRecurrentForecaster(ForecastMixin, KerasRegressorBase):
         dense_units=(),
         normalize="auto",
         output_scale=1.0,
+        target_transform=None,
         preprocessing=None,
         postprocessing=None,
         bounds=None,
@@ -225,6 +233,7 @@ class BaseRecurrentForecaster(ForecastMixin, KerasRegressorBase):
         self.dense_units = dense_units
         self.normalize = normalize
         self.output_scale = output_scale
+        self.target_transform = target_transform
         self.preprocessing = preprocessing
         self.postprocessing = postprocessing
         self.bounds = bounds
@@ -322,6 +331,9 @@ class BaseRecurrentForecaster(ForecastMixin, KerasRegressorBase):
         self._get_compile_kwargs()
         data = self._prepare(X, y, sample_weight, reset=True)
         layout = self._layout()
+        self.target_transform_ = resolve_target_transform(
+            self.target_transform, data.X, data.y, layout=layout, bounds=self.bounds
+        )
         self.normalize_ = resolve_normalize(
             self.normalize,
             data.X.shape[2] if layout is None else len(layout.targets),
@@ -342,8 +354,9 @@ class BaseRecurrentForecaster(ForecastMixin, KerasRegressorBase):
         windows = y_sample = None
         if self.normalize_ in ("global", "last") or layout is not None:
             sample = _scaling_sample(data.train_rows)
-            windows = np.asarray(data.X[sample], dtype=np.float32)
-            windows, y_sample = self._preprocess(windows), data.y[sample]
+            windows = forward(self.target_transform_, data.X[sample])
+            y_sample = forward(self.target_transform_, data.y[sample])
+            windows = self._preprocess(windows.astype(np.float32))
         scaling = model_scaling(
             self.normalize_,
             self.input_shape_[1],
@@ -467,14 +480,18 @@ class BaseRecurrentForecaster(ForecastMixin, KerasRegressorBase):
         return 1
 
     def _window_scaling(self):
-        """The float64 per-window scaling of ``normalize_="window"``, or None."""
-        return window_scaling(
+        """The float64 scaling outside the model: ``target_transform_``, then
+        the per-window scaling of ``normalize_="window"``; or None."""
+        scaling = window_scaling(
             self.normalize_,
             self.input_shape_[1],
             self.n_outputs_,
             self._target_features(),
             self._layout(),
         )
+        # Fitted before target_transform existed: no transform.
+        kind = getattr(self, "target_transform_", None)
+        return with_target_transform(kind, scaling, bounds=self.bounds)
 
     def _examples(self, data):
         """``data``'s windows and targets as the model trains on them."""
