@@ -88,6 +88,12 @@ CONFIGS = {
     "log-last-lb3": Config(log=True, normalize="last", lookback=3),
     "log-season-last-lb2": Config(log=True, season=True, normalize="last", lookback=2),
     "log-last-patience20": Config(log=True, normalize="last", patience=20),
+    "log-season-last-ens": Config(
+        log=True,
+        season=True,
+        normalize="last",
+        members=((None, 0), (2, 1), (1.25, 2), (None, 3), (2, 4)),
+    ),
     "log-last-ens": Config(
         log=True,
         normalize="last",
@@ -220,6 +226,7 @@ def run_config(subset, config):
         values, indices = deseasonalise(values, m, multiplicative)
     members, details = [], []
     for lookback, seed in config.members:
+        lookback = config.lookback if lookback is None else lookback
         forecasts, detail = fit_forecast(values, h, m, config, lookback, seed)
         members.append(forecasts)
         details.append(detail)
@@ -289,7 +296,8 @@ def load_results():
 
 def save_result(key, config_name, result):
     # Several study runs may finish at once: one writer at a time.
-    with open(RESULTS.with_suffix(".lock"), "w") as lock:
+    # The lock file lives outside the repository.
+    with open(Path("/tmp") / "skrnn_accuracy_study.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         results = load_results()
         results.setdefault(key, {})[config_name] = result
@@ -314,6 +322,35 @@ def table(name, validation):
     return "\n".join(lines)
 
 
+def rst_table(name, validation):
+    """One panel's rows as an RST table, for docs/defaults.rst."""
+    split = "validation" if validation else "test"
+    key = f"{name} | {split}"
+    rows = dict(load_results().get(key, {}))
+    peers = json.loads(PEERS.read_text()).get(key, {}) if PEERS.exists() else {}
+    body = [
+        (model, f"{r['smape']:.2f}", f"{r['mase']:.2f}")
+        for model, r in {**rows, **peers}.items()
+    ]
+    widths = [
+        max(len(cells[i]) for cells in [("config", "sMAPE", "MASE"), *body])
+        for i in range(3)
+    ]
+    rule = "  ".join("=" * w for w in widths)
+    lines = [
+        rule,
+        "  ".join(
+            c.ljust(w) for c, w in zip(("config", "sMAPE", "MASE"), widths, strict=True)
+        ),
+        rule,
+    ]
+    lines += [
+        "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True))
+        for cells in body
+    ]
+    return "\n".join([*lines, rule])
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--panels", default=",".join(CHOICE_PANELS))
@@ -324,6 +361,9 @@ def main():
         help="score on the test values (the final table only; never for choices)",
     )
     parser.add_argument("--no-peers", action="store_true")
+    parser.add_argument(
+        "--rst", action="store_true", help="print the stored tables as RST, fit nothing"
+    )
     args = parser.parse_args()
     panels = [name.strip() for name in args.panels.split(",") if name.strip()]
     configs = [name.strip() for name in args.configs.split(",") if name.strip()]
@@ -336,6 +376,10 @@ def main():
             f"{sorted(set(panels) & set(HELD_OUT_PANELS))} are held out: "
             "they are only run with --test, for the final table"
         )
+    if args.rst:
+        for name in panels:
+            print(f"{name}\n\n{rst_table(name, validation)}\n")
+        return
     split = "validation" if validation else "test"
     for name in panels:
         subset = _mcomp.load_subset(name, validation=validation)
