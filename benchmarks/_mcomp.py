@@ -3,7 +3,8 @@
 The statistical peers run in a virtual environment without skrnn, so this
 module imports neither skrnn nor Keras: numpy and the standard library only.
 
-The data (GPL-3, from the Mcomp R package 2.8) is read from the shared
+The data (GPL-3, from the Mcomp R package 2.8; the tourism competition's
+quarterly and yearly series, from the Tcomp R package) is read from the shared
 folder beside the repository, ``../shared/data``, or from the folder named
 by ``SKRNN_MCOMP_DATA``; it is never copied into the repository. Each file
 holds one JSON object a line: ``id``, ``period``, ``h`` (the competition's
@@ -31,7 +32,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 DATA_ENV = "SKRNN_MCOMP_DATA"
 DEFAULT_DATA_DIR = ROOT.parent / "shared" / "data"
-FILES = {"M1": "m1.jsonl.gz", "M3": "m3_dev.jsonl.gz"}
+FILES = {
+    "M1": "m1.jsonl.gz",
+    "M3": "m3_dev.jsonl.gz",
+    "tourism": "tourism_dev.jsonl.gz",
+}
 # Seasonal period of each frequency, for MASE and the seasonal models.
 SEASONALITY = {"monthly": 12, "quarterly": 4, "yearly": 1, "other": 1}
 SUBSETS = (
@@ -41,6 +46,8 @@ SUBSETS = (
     "M3 yearly",
     "M3 quarterly",
     "M3 other",
+    "tourism quarterly",
+    "tourism yearly",
 )
 # The subsets the goal names, and the Theta row each must beat.
 GOAL_SUBSETS = {

@@ -31,6 +31,12 @@ from skrnn._trainers import (
     trainer_key,
 )
 from skrnn._training_data import prepare
+from skrnn._transforms import (
+    TARGET_TRANSFORMS,
+    forward,
+    resolve_target_transform,
+    with_target_transform,
+)
 
 
 @contextlib.contextmanager
@@ -121,6 +127,7 @@ class BaseRecurrentForecaster(
         "dense_units": [tuple, list],
         "normalize": [StrOptions(set(NORMALIZE_MODES)), None],
         "output_scale": [Interval(Real, 0, None, closed="neither")],
+        "target_transform": [StrOptions({*TARGET_TRANSFORMS, "auto"}), None],
         "preprocessing": [None, callable],
         "postprocessing": [None, callable],
         "bounds": [None, tuple, list],
@@ -160,6 +167,7 @@ class BaseRecurrentForecaster(
         dense_units=(),
         normalize="auto",
         output_scale=1.0,
+        target_transform=None,
         preprocessing=None,
         postprocessing=None,
         bounds=None,
@@ -190,6 +198,7 @@ class BaseRecurrentForecaster(
         self.dense_units = dense_units
         self.normalize = normalize
         self.output_scale = output_scale
+        self.target_transform = target_transform
         self.preprocessing = preprocessing
         self.postprocessing = postprocessing
         self.bounds = bounds
@@ -291,6 +300,9 @@ class BaseRecurrentForecaster(
             (None, None) if layout is None else (layout.targets, layout.window)
         )
         n_targets = data.X.shape[2] if layout is None else len(layout.targets)
+        self.target_transform_ = resolve_target_transform(
+            self.target_transform, data.X, data.y, layout=layout, bounds=self.bounds
+        )
         self.normalize_ = resolve_normalize(
             self.normalize,
             # Read only when the values decide (one target, "auto").
@@ -313,8 +325,9 @@ class BaseRecurrentForecaster(
         windows = y_sample = None
         if self.normalize_ in ("global", "last") or layout is not None:
             sample = data.scaling_sample()
-            windows = read_rows(data.X, sample, dtype=np.float32)
-            windows, y_sample = self._preprocess(windows), data.y[sample]
+            windows = forward(self.target_transform_, read_rows(data.X, sample))
+            y_sample = forward(self.target_transform_, data.y[sample])
+            windows = self._preprocess(windows.astype(np.float32))
         scaling = model_scaling(
             self.normalize_,
             self.input_shape_[1],
@@ -342,14 +355,18 @@ class BaseRecurrentForecaster(
         return trainer_key(self, compile_settings)
 
     def _window_scaling(self):
-        """The float64 per-window scaling of ``normalize_="window"``, or None."""
-        return window_scaling(
+        """The float64 scaling outside the model: ``target_transform_``, then
+        the per-window scaling of ``normalize_="window"``; or None."""
+        scaling = window_scaling(
             self.normalize_,
             self.input_shape_[1],
             self.n_outputs_,
             self._target_features(),
             self._layout(),
         )
+        # Fitted before target_transform existed: no transform.
+        kind = getattr(self, "target_transform_", None)
+        return with_target_transform(kind, scaling, bounds=self.bounds)
 
     def _examples(self, data):
         """``data``'s windows and targets as the model trains on them."""

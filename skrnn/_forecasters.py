@@ -60,6 +60,19 @@ _PARAMETERS = """
         Multiply the output layer's values by this, like the course's
         ``Lambda(lambda x: x * 100.0)``. Applied before the output
         unscaling of ``normalize``.
+    target_transform : {{"log", "log1p", "auto"}} or None, default=None
+        Learn the series in log space: the windows and targets are
+        transformed (in float64, before ``normalize``) and every output,
+        including the values a forecast feeds back, is transformed back, so
+        ``predict``, ``forecast`` and its intervals, ``save`` and pickling
+        all speak the series' units. A panel of business series whose
+        swings grow with their level is learned better so (see the
+        defaults page). ``"log"`` needs positive values, ``"log1p"`` values
+        of at least 0; ``"auto"`` takes ``"log"`` when every value of the
+        training windows and targets is positive, ``"log1p"`` when none is
+        negative, else None. Every feature of the windows is transformed;
+        not for windows with covariates, nor with ``bounds`` (a log
+        forecast is positive already).
     preprocessing : callable or None, default=None
         ``f(windows) -> windows`` applied as a ``keras.layers.Lambda`` to the
         input windows, before any scaling. Use ``keras.ops`` inside.
@@ -145,6 +158,8 @@ _PARAMETERS = """
         Number of epochs trained.
     normalize_ : {{"window", "global", "last"}} or None
         The normalisation used (``"auto"`` resolved).
+    target_transform_ : {{"log", "log1p"}} or None
+        The target transform used (``"auto"`` resolved).
     n_features_in_ : int
         ``X.shape[1]`` for 2-D ``X``; the feature axis ``X.shape[2]`` for
         3-D ``X``.
