@@ -13,6 +13,8 @@ import math
 
 import numpy as np
 
+from skrnn._validation_split import ValidationSplit
+
 # Forecast origins (at least) whose errors calibrate forecast intervals.
 MIN_CALIBRATION_ORIGINS = 50
 
@@ -333,3 +335,96 @@ def lead_widths(errors, flat, coverage):
                     conformal_width(own, coverage) if len(own) >= needed else pooled[j]
                 )
     return np.maximum.accumulate(widths, axis=1)
+
+
+# Windows rolled out per call when calibrating a panel's intervals, which
+# bounds the memory of the forecasts from every origin.
+_CALIBRATION_BATCH = 8192
+
+
+class CalibrationMixin:
+    """The calibration of ``forecast``'s intervals on a fitted forecaster:
+    the origins of each series, and the widths from their forecasts.
+
+    The class using it provides ``validation_fraction``, ``n_outputs_``,
+    ``_layout``, ``_window_steps``, ``_target_past`` and ``_roll_out``.
+    """
+
+    def _calibration_origins(self, values, windows, steps, coverage):
+        """Each series' calibration origins, checked to give enough
+        forecasts for ``steps``, and whether its last window is flat.
+
+        A series gives its share of a bounded number of origins (see
+        :func:`~skrnn._calibration.origins_per_series`), the most recent
+        ones; the series whose last window is flat share the number again,
+        as their errors calibrate apart. A model with future-known
+        covariates calibrates on origins whose whole forecast period lies
+        in the history, where those are known.
+        """
+        past, _, _ = self._window_steps()
+        lead = n_steps = steps
+        if self._layout() is not None:
+            chunk = self.n_outputs_ // len(self._layout().targets)
+            n_steps, lead = -(-steps // chunk) * chunk, 1
+            values = [series[: max(len(series) - n_steps + 1, 0)] for series in values]
+        flat = window_scales(self._target_past(windows))[1].any(axis=1)
+        fewest, most = origins_per_series(len(values), coverage)
+        fewest_flat = origins_per_series(max(flat.sum(), 1), coverage)[0]
+        split = ValidationSplit(self.validation_fraction)
+        origins, counts = [], 0
+        for series, series_flat in zip(values, flat, strict=True):
+            series_origins, series_counts = calibration_counts(
+                series,
+                past,
+                lead,
+                coverage,
+                split.fraction(max(len(series), 1)),
+                min_origins=fewest_flat if series_flat else fewest,
+                max_origins=most,
+            )
+            origins.append(series_origins)
+            counts = counts + series_counts
+        check_calibration(counts, coverage, past, n_steps)
+        return origins, flat
+
+    def _calibrated_widths(self, values, origins, flat, steps, coverage, order):
+        """Half-widths per unit of scale ``(2, steps, n_targets)`` for
+        varying and flat windows: per-lead conformal quantiles of the errors
+        of the forecasts from ``origins`` of every series of ``values``,
+        each divided by its window's scale (see
+        :func:`~skrnn._calibration.lead_widths`)."""
+        past, length, targets = self._window_steps()
+        layout = self._layout()
+        chunk = self.n_outputs_ // len(targets)
+        n_steps = -(-steps // chunk) * chunk
+        segments = []
+        for series, series_origins in zip(values, origins, strict=True):
+            if not len(series_origins):
+                continue
+            # Past the series' end the truth is unknown: NaN.
+            padded = np.concatenate(
+                [series, np.full((n_steps, series.shape[1]), np.nan)]
+            )
+            rows = series_origins[:, None] - past + np.arange(past + n_steps)
+            segments.append(padded[rows])
+        segments = np.concatenate(segments)
+        known = ~np.isnan(segments[:, :past]).any(axis=(1, 2))
+        if layout is not None:
+            ahead = segments[:, past:][:, :, list(layout.future)]
+            known &= ~np.isnan(ahead).any(axis=(1, 2))
+        segments = segments[known]
+        truth = segments[:, past : past + steps][:, :, targets]
+        if layout is not None:
+            # What is unknown after the origin, as in a forecast's segments.
+            unknown = list(layout.targets) + list(layout.past)
+            segments[:, past:, unknown] = np.nan
+        errors = np.empty_like(truth)
+        flat = np.empty((len(segments), len(targets)), dtype=bool)
+        for start in range(0, len(segments), _CALIBRATION_BATCH):
+            batch = slice(start, start + _CALIBRATION_BATCH)
+            windows = segments[batch, :length]
+            ahead = segments[batch, length:] if layout is not None else None
+            forecasts = self._roll_out(windows, steps, order, ahead)
+            scale, flat[batch] = window_scales(self._target_past(windows))
+            errors[batch] = (truth[batch] - forecasts) / scale[:, np.newaxis, :]
+        return lead_widths(errors, flat, coverage)
