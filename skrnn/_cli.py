@@ -1,6 +1,7 @@
 """The ``skrnn`` command, a client of the library: its options are parsed
 here; :mod:`skrnn._cli_forecast` and :mod:`skrnn._cli_demo` run ``skrnn
-forecast FILE.csv`` and ``skrnn demo``, with :mod:`skrnn._cli_tools`."""
+forecast FILE.csv``, ``skrnn backtest FILE.csv`` and ``skrnn demo``, with
+:mod:`skrnn._cli_tools`."""
 
 import argparse
 import sys
@@ -8,7 +9,7 @@ import sys
 import numpy as np
 
 from skrnn._cli_demo import run_demo
-from skrnn._cli_forecast import run_forecast
+from skrnn._cli_forecast import run_backtest, run_forecast
 from skrnn._cli_tools import MODELS, InputError
 
 
@@ -36,6 +37,7 @@ def _checked(convert, accept, what):
 
 
 _positive_int = _checked(int, lambda value: value >= 1, "a positive integer")
+_count = _checked(int, lambda value: value >= 0, "0 or a positive integer")
 _fraction = _checked(float, lambda value: 0 <= value < 1, "a fraction in [0, 1)")
 _bound = _checked(float, np.isfinite, "a finite number")
 _coverage = _checked(
@@ -79,8 +81,6 @@ _FORECAST_OPTIONS = [
         "their values for the forecast steps in --future"),
     ("--static-cols", _column_list, None, "COL[,COL...]", "with --id-col: "
         "columns of one value per series (size, region; text is a category)"),
-    ("--future", None, None, "FILE.csv", "the --future-cols values for the "
-        "forecast steps: a row per series and step, with the time (and id)"),
     ("--time-col", None, None, "COL", "column of dates or integers: each row's "
         "time (default: a first column of dates, else the rows' order)"),
     ("--freq", lambda text: int(text) if text.isdigit() else text,
@@ -103,21 +103,41 @@ _FORECAST_OPTIONS = [
         "forecasts and interval bounds are clipped to it"),
     ("--max", _bound, None, "HIGH", "highest possible value: forecasts and "
         "interval bounds are clipped to it"),
-    ("--out", str, "forecast.csv", "FILE", "output CSV (default: %(default)s)"),
     ("--plot", str, None, "FILE.png", "also write a plot"),
     ("--random-state", int, 0, "N", "seed, for reproducible fits (default: "
         "%(default)s)"),
 ]  # fmt: skip
 
 _NORMALIZE_HELP = (
-    "scaling built into the model: 'window' scales each window by its last "
-    "value and spread (series of different levels, counts); 'last' subtracts "
-    "each window's last value (trends, level shifts); 'global' standardises "
-    "with the training mean and spread; 'none' scales nothing; 'auto' picks "
-    "'window' for many series or a series that falls to zero, 'last' for "
-    "another single series, 'global' for several targets (default: "
+    "scaling built into the model, as the estimators' normalize=: 'window', "
+    "'last', 'global' or 'none'; 'auto' chooses from the data (default: "
     "%(default)s)"
 )
+
+
+# (name, help, description, extra options) of the commands that fit.
+_FIT_COMMANDS = [
+    ("forecast", "fit on one column of a CSV file and forecast its next values",
+        "Read FILE.csv, order it by time, fit a forecaster on windows of the "
+        "target column and write the next STEPS values with their dates and "
+        "prediction-interval bounds.", [
+        ("--future", None, None, "FILE.csv", "the --future-cols values for the "
+            "forecast steps: a row per series and step, with the time (and id)"),
+        ("--out", str, "forecast.csv", "FILE", "output CSV (default: %(default)s)"),
+    ]),
+    ("backtest", "forecast the last STEPS values of a CSV file from several "
+        "cutoffs, beside the truth", "Read FILE.csv as forecast does; at each "
+        "of the last N-WINDOWS cutoffs fit a forecaster on the data up to it "
+        "and forecast STEPS values; write every forecast beside the true value "
+        "(columns: id, time, cutoff, target, forecast, bounds).", [
+        ("--n-windows", _positive_int, 3, "N", "cutoffs (default: %(default)s)"),
+        ("--step-size", _positive_int, None, "K", "time steps between cutoffs "
+            "(default: --steps)"),
+        ("--refit", _count, 1, "K", "fit at every K-th cutoff; 0 fits once, "
+            "at the first (default: %(default)s)"),
+        ("--out", str, "backtest.csv", "FILE", "output CSV (default: %(default)s)"),
+    ]),
+]  # fmt: skip
 
 
 def build_parser():
@@ -127,33 +147,29 @@ def build_parser():
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_demo(commands)
-    forecast = commands.add_parser(
-        "forecast",
-        help="fit on one column of a CSV file and forecast its next values",
-        description="Read FILE.csv, order it by time, fit a forecaster on "
-        "windows of the target column and write the next STEPS values with "
-        "their dates and prediction-interval bounds. Missing values and "
-        "missing times are gaps: training skips the windows that contain "
-        "them.",
-    )
-    forecast.add_argument("file", metavar="FILE.csv", help="input CSV file")
-    forecast.add_argument(
-        "--target", required=True, metavar="COL", help="column to forecast"
-    )
-    for option, type_, default, metavar, text in _FORECAST_OPTIONS:
-        forecast.add_argument(
-            option, type=type_, default=default, metavar=metavar, help=text
+    for name, text, description, extra in _FIT_COMMANDS:
+        command = commands.add_parser(
+            name, help=text, description=description + " Missing values and "
+            "missing times are gaps: training skips the windows with them.",
+        )  # fmt: skip
+        command.add_argument("file", metavar="FILE.csv", help="input CSV file")
+        text = "column to forecast"
+        command.add_argument("--target", required=True, metavar="COL", help=text)
+        for option, type_, default, metavar, text in _FORECAST_OPTIONS + extra:
+            command.add_argument(
+                option, type=type_, default=default, metavar=metavar, help=text
+            )
+        text = "(default: %(default)s)"
+        command.add_argument(
+            "--model", choices=sorted(MODELS), default="lstm", help=text
         )
-    models = sorted(MODELS)
-    text = "(default: %(default)s)"
-    forecast.add_argument("--model", choices=models, default="lstm", help=text)
-    # The estimators' modes (skrnn._scaling.NORMALIZE_MODES, which imports
-    # Keras: --help stays fast without it), and None as "none".
-    modes = ["auto", "window", "global", "last", "none"]
-    forecast.add_argument(
-        "--normalize", choices=modes, default="auto", help=_NORMALIZE_HELP
-    )
-    forecast.set_defaults(func=run_forecast)
+        # The estimators' modes (skrnn._scaling.NORMALIZE_MODES, which imports
+        # Keras: --help stays fast without it), and None as "none".
+        modes = ["auto", "window", "global", "last", "none"]
+        command.add_argument(
+            "--normalize", choices=modes, default="auto", help=_NORMALIZE_HELP
+        )
+        command.set_defaults(func=run_backtest if name == "backtest" else run_forecast)
     return parser
 
 

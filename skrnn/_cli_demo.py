@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 import skrnn._cli_tools as tools
+from skrnn._atomic import atomic_outputs
 from skrnn._windows import make_windows
 
 
@@ -50,7 +51,7 @@ def _plot_demo(path, name, series, n_train, estimator, X_test, recursive):
     plot_history(estimator, ax=bottom)
     bottom.set_title("training history")
     fig.tight_layout()
-    with tools.atomic_outputs([path]) as (tmp,):
+    with atomic_outputs([path]) as (tmp,):
         fig.savefig(tmp, format="png", dpi=100)
     plt.close(fig)
 

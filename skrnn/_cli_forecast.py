@@ -1,12 +1,13 @@
-"""``skrnn forecast``: one path for every input. The CSV file becomes one
-long frame (one series is a panel of one; rows without times are numbered),
-its missing times NaN rows (:func:`skrnn.fill_gaps`), and the library
-windows, fits and forecasts it; here are options, files and messages."""
+"""``skrnn forecast`` and ``skrnn backtest``: one path for every input. The
+CSV file becomes one long frame (one series is a panel of one; rows without
+times are numbered), its missing times NaN rows (:func:`skrnn.fill_gaps`),
+and the library windows, fits and forecasts it, or backtests it
+(:func:`skrnn.model_selection.backtest`); here are options, files and
+messages."""
 
 import skrnn._cli_tools as tools
 from skrnn import fill_gaps
 from skrnn._cli_tools import InputError, library_call
-from skrnn._histories import future_index
 from skrnn._windows import make_windows
 from skrnn.intervals import check_interval_history
 from skrnn.io import read_panel_csv
@@ -15,10 +16,11 @@ from skrnn.io import read_panel_csv
 def _check_options(args):
     """The options that need one another, and one role a column."""
     future_cols, static_cols = args.future_cols or [], args.static_cols or []
+    future = getattr(args, "future", "")  # backtest reads them from the file
     for wrong, message in [
-        (future_cols and args.future is None, "--future-cols needs --future "
+        (future_cols and future is None, "--future-cols needs --future "
             "FILE.csv: their values for the forecast steps"),
-        (args.future and not future_cols, "--future FILE.csv needs "
+        (future and not future_cols, "--future FILE.csv needs "
             "--future-cols: the columns of the input known for the forecast steps"),
         (static_cols and args.id_col is None, "--static-cols needs --id-col: "
             "static columns describe each series of a long file with many series"),
@@ -88,9 +90,8 @@ def _read_history(args, covariates, notes):
 
 
 def _read_future(args, history, id_col, time_col, future_cols):
-    """The ``--future`` rows at each series' forecast times, checked."""
-    import pandas as pd
-
+    """The ``--future`` rows, with the history's id and time columns (rows
+    without times numbered from each series' next step)."""
     path, timed = args.future, time_col == args.time_col
     frame = library_call(
         read_panel_csv, path, id_col=args.id_col, time_col=time_col if timed else None
@@ -100,33 +101,27 @@ def _read_future(args, history, id_col, time_col, future_cols):
     _missing_columns(frame, future_cols, "--future-cols", f"--future {path}")
     if args.id_col is None:
         frame[id_col] = args.target
-    times = history.groupby(id_col, sort=False)[time_col]
-    if not timed:  # the rows of each series in order, from its next step
-        frame[time_col] = frame[id_col].map(times.last() + 1)
+    if not timed:
+        last = history.groupby(id_col, sort=False)[time_col].last()
+        frame[time_col] = frame[id_col].map(last + 1)
         frame[time_col] += frame.groupby(id_col, sort=False).cumcount()
-    repeated = frame.duplicated([id_col, time_col])
-    if repeated.any():
-        time = tools.format_time(frame[time_col][repeated].iloc[0])
-        raise InputError(f"--future {path} repeats the time {time}")
-    expected = pd.concat(
-        pd.DataFrame({id_col: key, time_col: future_index(pd.Index(t), args.steps)})
-        for key, t in times
+    return frame[[id_col, time_col, *future_cols]]
+
+
+def _check_future(args, history, X, future, id_col, time_col):
+    """Refuse, before the fit, the ``--future`` rows that ``forecast`` would
+    refuse after it: read as it reads them."""
+    from skrnn._covariate_forecast import read_covariate_histories, read_future
+
+    frames = {"id_col": id_col, "time_col": time_col}
+    histories = read_covariate_histories(
+        history, X.layout, pad=True, static=None, freq=args.freq, **frames
     )
-    future = expected.merge(frame, how="left", on=[id_col, time_col], indicator=True)
-    for rows, what in [
-        (future["_merge"] == "left_only", "no row"),
-        (future[future_cols].isna().any(axis=1), "an empty cell"),
-    ]:
-        if rows.any():
-            first = future[rows].iloc[0]
-            series = "" if args.id_col is None else f" for series {first[id_col]!r}"
-            raise InputError(
-                f"--future {path} has {what}{series} at "
-                f"{tools.format_time(first[time_col])}: give "
-                f"{', '.join(map(repr, future_cols))} at each of the "
-                f"{args.steps} forecast times ({rows.sum()} missing)"
-            )
-    return future[[id_col, time_col, *future_cols]]
+    dates = histories.future_indexes(args.steps)
+    try:
+        read_future(future, histories, X.layout, args.steps, dates, **frames)
+    except ValueError as error:
+        raise InputError(f"--future {args.future}: {tools.in_options(error)}") from None
 
 
 def _fill_last_windows(frame, id_col, columns, window):
@@ -148,35 +143,18 @@ def _fill_last_windows(frame, id_col, columns, window):
     return frame, frame.loc[gaps, id_col].nunique()
 
 
-def _check_lengths(history, id_col, time_col, args):
-    """Refuse series too short for a window, or for the interval."""
-    lengths = history.groupby(id_col, sort=False).size()
-    history = history[[id_col, time_col, args.target]]
-    check = {"history": history, "id_col": id_col, "time_col": time_col}
-    check.update(steps=args.steps, coverage=args.coverage)
-    check.update(validation_fraction=args.validation_fraction)
-    longest = int(lengths.max())
-    if longest < args.window + args.horizon:
-        fix = f"use --window {longest - args.horizon} or less"
-        if longest <= args.horizon:
-            fix = f"use a smaller --horizon than {args.horizon}"
-        if args.coverage:
-            try:
-                check_interval_history(window=1, **check)
-            except ValueError:
-                fix += " and --coverage 0 (too few values for an interval)"
-        what = "the series has" if len(lengths) == 1 else "the longest series has"
-        raise InputError(
-            f"{what} {longest} values, fewer than --window {args.window} + "
-            f"--horizon {args.horizon}; {fix}"
-        )
-    if args.coverage:
-        try:
-            check_interval_history(window=args.window, **check)
-        except ValueError as error:
-            message = tools.in_options(error)
-            raise InputError(f"{message} Or --coverage 0: no interval.") from None
-    return lengths
+def _check_interval(history, id_col, time_col, args):
+    """Refuse, before the fit, series too short to calibrate the interval."""
+    if not args.coverage:
+        return
+    check = {"id_col": id_col, "time_col": time_col, "steps": args.steps}
+    check.update(coverage=args.coverage, validation_fraction=args.validation_fraction)
+    try:
+        history = history[[id_col, time_col, args.target]]
+        check_interval_history(history, window=args.window, **check)
+    except ValueError as error:
+        message = tools.in_options(error)
+        raise InputError(f"{message} Or --coverage 0: no interval.") from None
 
 
 def _notes(frame, lengths, n_filled, args):
@@ -193,8 +171,8 @@ def _notes(frame, lengths, n_filled, args):
     ] if count]  # fmt: skip
 
 
-def _fit(args, X, y, label):
-    """The --model forecaster with the command's settings, fitted on X, y."""
+def make_estimator(args, label):
+    """The --model forecaster with the command's settings."""
     models, ProgressBar = tools.training_tools()
     cls = models[args.model]
     epochs = {} if args.epochs is None else {"epochs": args.epochs}
@@ -204,18 +182,14 @@ def _fit(args, X, y, label):
         validation_fraction=args.validation_fraction, bounds=(args.min, args.max),
         callbacks=[ProgressBar(f"{cls.__name__} on {label}")], **epochs,
     )  # fmt: skip
-    return library_call(estimator.fit, X, y)
+    return estimator
 
 
 def _save_plot(history, result, path, args, id_col, time_col):
     """The first four series and their forecasts, one panel each."""
-    import matplotlib.pyplot as plt
-
     from skrnn.plotting import plot_forecast
 
-    keys = list(dict.fromkeys(result[id_col]))[:4]
-    fig, axes = plt.subplots(len(keys), 1, figsize=(9, 2.6 * len(keys)), squeeze=False)
-    for key, ax in zip(keys, axes[:, 0], strict=True):
+    def draw(key, ax):
         past, ahead = (
             rows[rows[id_col] == key].set_index(time_col).drop(columns=id_col)
             for rows in (history[[id_col, time_col, args.target]], result)
@@ -224,62 +198,116 @@ def _save_plot(history, result, path, args, id_col, time_col):
         title += f", {args.coverage:.0%} interval" if args.coverage else ""
         n_history = max(5 * args.steps, 4 * args.window)
         plot_forecast(past[args.target], ahead, ax=ax, title=title, n_history=n_history)
-    fig.tight_layout()
-    fig.savefig(path, format="png", dpi=100)
-    plt.close(fig)
+
+    tools.save_plots(path, result[id_col], draw)
 
 
-def run_forecast(args):
-    """``skrnn forecast``: fit on a CSV file's series, write the next values."""
+def read_input(args, notes):
+    """The output paths and the file as a regular long frame, checked
+    (``forecast`` and ``backtest``); ``notes`` get what to say once the
+    input has passed every check, so that bad input gets exactly one line."""
     out = tools.check_writable(args.out, "--out")
     plot = None if args.plot is None else tools.check_writable(args.plot, "--plot")
     if plot is not None and not tools.plot_to_files():
         raise InputError("--plot needs matplotlib: pip install skrnn[plot]")
     future_cols, static_cols = _check_options(args)
-    covariates, target = [*future_cols, *static_cols], args.target
-    # Notes wait until the input has passed every check: bad input gets
-    # exactly one line.
+    frame, id_col, time_col = _read_history(args, [*future_cols, *static_cols], notes)
+    empty = frame.groupby(id_col, sort=False)[args.target].count() == 0
+    if empty.any():
+        raise InputError(f"series {empty.idxmax()!r} has no values at all; drop it")
+    return out, plot, frame, id_col, time_col, future_cols, static_cols
+
+
+def run_forecast(args):
+    """``skrnn forecast``: fit on a CSV file's series, write the next values."""
     notes = []
-    frame, id_col, time_col = _read_history(args, covariates, notes)
+    out, plot, frame, id_col, time_col, future_cols, static_cols = read_input(
+        args, notes
+    )
+    covariates, target = [*future_cols, *static_cols], args.target
     future = None
     if future_cols:
         future = _read_future(args, frame, id_col, time_col, future_cols)
-    empty = frame.groupby(id_col, sort=False)[target].count() == 0
-    if empty.any():
-        raise InputError(f"series {empty.idxmax()!r} has no values at all; drop it")
     history, n_filled = _fill_last_windows(
         frame, id_col, [target, *future_cols], args.window
     )
-    lengths = _check_lengths(history, id_col, time_col, args)
     X, y = library_call(
         make_windows, frame, window=args.window, horizon=args.horizon,
         target=target, future=future_cols or None, static=static_cols or None,
         id_col=id_col, time_col=time_col,
     )  # fmt: skip
+    _check_interval(history, id_col, time_col, args)
+    lengths = frame.groupby(id_col, sort=False).size()
+    if future is not None:
+        _check_future(args, history, X, future, id_col, time_col)
     for message in [*notes, *_notes(frame, lengths, n_filled, args)]:
         tools.note(message)
 
     single = args.id_col is None
     label = repr(target) if single else f"{len(lengths)} series of {target!r}"
-    estimator = _fit(args, X, y, label + (" with covariates" if covariates else ""))
+    label += " with covariates" if covariates else ""
+    estimator = library_call(make_estimator(args, label).fit, X, y)
     coverage = args.coverage or None
     result = library_call(
         estimator.forecast, history, args.steps, coverage=coverage, future=future,
         id_col=id_col, time_col=time_col, pad=True,
     )  # fmt: skip
     tools.report_validation(estimator, X, y, args.window)
-    with tools.atomic_outputs([out] if plot is None else [out, plot]) as (tmp, *png):
-        written = result.drop(columns=id_col) if single else result
-        written.to_csv(tmp, float_format="%.7g", index=False)  # float32
-        if plot is not None:
-            _save_plot(history, result, png[0], args, id_col, time_col)
-
+    tools.write_result(
+        result.drop(columns=id_col) if single else result, out, plot,
+        lambda path: _save_plot(history, result, path, args, id_col, time_col),
+    )  # fmt: skip
     first, last = result[time_col].iloc[[0, -1]].map(tools.format_time)
     what = f"from {first} to {last}" if single else f"for each of {len(lengths)} series"
     if covariates:
         what += f" with covariates {', '.join(map(repr, covariates))}"
     intervals = "no intervals" if coverage is None else f"{coverage:.0%} intervals"
     print(f"{args.steps} forecasts of {target!r} {what} ({intervals}) written to {out}")
-    if plot is not None:
-        print(f"plot written to {plot}")
-    return 0
+    return tools.plot_written(plot)
+
+
+def _save_backtest_plot(frame, result, path, args, id_col, time_col):
+    """The first four series and the forecasts from each cutoff."""
+    from skrnn.plotting import plot_backtest
+
+    def draw(key, ax):
+        truth = frame[frame[id_col] == key].set_index(time_col)[args.target]
+        rows = result[result[id_col] == key].drop(columns=id_col)
+        title = f"{args.model.upper()} backtest of {key}"
+        history = truth.iloc[-max(5 * args.steps, 4 * args.window) :]
+        plot_backtest(rows, history=history, ax=ax, title=title)
+
+    tools.save_plots(path, result[id_col], draw)
+
+
+def run_backtest(args):
+    """``skrnn backtest``: forecasts from the last cutoffs, beside the truth."""
+    from skrnn.model_selection import backtest
+
+    notes = []
+    out, plot, frame, id_col, time_col, future_cols, static_cols = read_input(
+        args, notes
+    )
+    for message in notes:
+        tools.note(message)
+    single, n_series = args.id_col is None, frame[id_col].nunique()
+    label = repr(args.target) if single else f"{n_series} series of {args.target!r}"
+    result = library_call(
+        backtest, make_estimator(args, f"{label}, each cutoff"), frame,
+        window=args.window, horizon=args.horizon, steps=args.steps,
+        n_windows=args.n_windows, step_size=args.step_size, refit=args.refit or False,
+        id_col=id_col, time_col=time_col, target=args.target,
+        future=future_cols or None, static=static_cols or None,
+        coverage=args.coverage or None,
+    )  # fmt: skip
+    tools.write_result(
+        result.drop(columns=id_col) if single else result, out, plot,
+        lambda path: _save_backtest_plot(frame, result, path, args, id_col, time_col),
+    )  # fmt: skip
+    cutoffs = result["cutoff"].drop_duplicates().map(tools.format_time)
+    error = (result["forecast"] - result[args.target]).abs().mean()
+    print(
+        f"{args.steps} forecasts of {args.target!r} from each of {len(cutoffs)} "
+        f"cutoffs ({', '.join(cutoffs)}), MAE {error:.4g}, written to {out}"
+    )
+    return tools.plot_written(plot)

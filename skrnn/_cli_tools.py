@@ -1,14 +1,13 @@
 """What the ``skrnn`` command's subcommands share: one-line errors, notes
-on stderr, atomic output files and the forecasters (imported late)."""
+on stderr, output paths and plots, and the forecasters (imported late)."""
 
-import contextlib
-import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
+
+from skrnn._atomic import atomic_outputs
 
 # The forecaster behind each --model; imported (with Keras) only to train.
 MODELS = {"lstm": "LSTMForecaster", "gru": "GRUForecaster", "rnn": "RNNForecaster"}
@@ -62,31 +61,6 @@ def training_tools():
     }, ProgressBar
 
 
-@contextlib.contextmanager
-def atomic_outputs(paths):
-    """Yield temporary paths next to ``paths``; move them into place only if
-    the block succeeds, else remove them."""
-    umask = os.umask(0)
-    os.umask(umask)
-    temporary = []
-    try:
-        for path in paths:
-            handle, name = tempfile.mkstemp(
-                prefix=f".{path.name}.", suffix=path.suffix or ".tmp", dir=path.parent
-            )
-            os.close(handle)
-            # mkstemp makes the file private (0600); give it a new file's mode.
-            os.chmod(name, 0o666 & ~umask)
-            temporary.append(Path(name))
-        yield temporary
-        for name, path in zip(temporary, paths, strict=True):
-            os.replace(name, path)
-    finally:
-        for name in temporary:
-            with contextlib.suppress(FileNotFoundError):
-                name.unlink()
-
-
 def plot_to_files():
     """Whether matplotlib and pandas are there; matplotlib then draws to files."""
     try:
@@ -96,6 +70,36 @@ def plot_to_files():
         return False
     matplotlib.use("Agg")
     return True
+
+
+def write_result(result, out, plot, draw):
+    """``result`` to the CSV file ``out`` and, with ``plot``, ``draw(path)``
+    to that PNG file: both or neither (a file already there stays as it was)."""
+    with atomic_outputs([out] if plot is None else [out, plot]) as (tmp, *png):
+        result.to_csv(tmp, float_format="%.7g", index=False)  # float32
+        if plot is not None:
+            draw(png[0])
+
+
+def plot_written(plot):
+    """Say where the plot went, if one was asked for; the exit status 0."""
+    if plot is not None:
+        print(f"plot written to {plot}")
+    return 0
+
+
+def save_plots(path, keys, draw):
+    """A PNG of one panel per series of ``keys`` (the first four), each drawn
+    by ``draw(key, ax)``."""
+    import matplotlib.pyplot as plt
+
+    keys = list(dict.fromkeys(keys))[:4]
+    fig, axes = plt.subplots(len(keys), 1, figsize=(9, 2.6 * len(keys)), squeeze=False)
+    for key, ax in zip(keys, axes[:, 0], strict=True):
+        draw(key, ax)
+    fig.tight_layout()
+    fig.savefig(path, format="png", dpi=100)
+    plt.close(fig)
 
 
 def check_writable(path, option):
@@ -110,26 +114,21 @@ def check_writable(path, option):
 
 
 def report_validation(estimator, X, y, window):
-    """Print the MAE on the validation windows (the last of those without
-    gaps) next to the naive forecast's: the last value of the window."""
-    windows = np.asarray(X)
-    gaps = np.isnan(windows[:, :window]).any(axis=(1, 2))
-    # Of the window's future steps (covariate models), only those of the
-    # future-known columns are inputs.
-    future = getattr(getattr(X, "layout", None), "future", ())
-    if future:
-        gaps |= np.isnan(windows[:, window:][:, :, list(future)]).any(axis=(1, 2))
-    complete = ~(gaps | np.isnan(y.reshape(len(y), -1)).any(axis=1))
-    X, y, origin = X[complete], y[complete], window - 1
-    n_validation = int(estimator.validation_fraction * len(X))
-    if not 0 < n_validation < len(X):
+    """Print the MAE on the fit's validation windows (the last of those
+    without gaps) next to the naive forecast's: the last value of the window."""
+    from skrnn._batches import complete_rows
+    from skrnn._validation_split import ValidationSplit
+
+    y = y.reshape(len(y), -1)
+    rows = np.flatnonzero(complete_rows(X, y, getattr(X, "layout", None)))
+    _, rows = ValidationSplit(estimator.validation_fraction).split(rows)
+    if not len(rows):
         return
-    X, y = X[-n_validation:], y[-n_validation:].reshape(n_validation, -1)
-    y_pred = estimator.predict(X).reshape(n_validation, -1)
-    mae = np.abs(y_pred - y).mean()
-    naive = np.abs(X[:, origin, :1] - y).mean()
-    windows = "window" if n_validation == 1 else "windows"
+    X, y = X[rows], y[rows]
+    mae = np.abs(estimator.predict(X).reshape(len(rows), -1) - y).mean()
+    naive = np.abs(np.asarray(X)[:, window - 1, :1] - y).mean()
+    windows = "window" if len(rows) == 1 else "windows"
     print(
-        f"validation ({n_validation} most recent {windows}): MAE {mae:.4g}, "
+        f"validation ({len(rows)} most recent {windows}): MAE {mae:.4g}, "
         f"naive forecast (last value) {naive:.4g}"
     )

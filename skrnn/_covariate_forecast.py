@@ -137,7 +137,7 @@ def _future_frame(item, names, label, dates, steps):
                 f"{[str(c) for c in frame.columns]}."
             )
         frame = frame.rename(columns=str)[names]
-        if len(frame) < steps:
+        if not _by_time(frame.index, dates) and len(frame) < steps:
             raise ValueError(
                 f"future for {label} has {len(frame)} row(s), fewer than the "
                 f"{steps} steps to forecast: give a value of {names} for each."
@@ -258,9 +258,10 @@ def read_future(future, histories, layout, steps, dates, *, id_col, time_col):
         frame = encode_categories(frame, learn_categories([frame], dict(categories)))
         values = frame.to_numpy(dtype=np.float64)[:steps]
         if np.isnan(values).any():
+            first = frame.index[np.flatnonzero(np.isnan(values).any(axis=1))[0]]
             raise ValueError(
-                f"future for {_label(kind, key)} has missing values in {names}: "
-                "fill them."
+                f"future for {_label(kind, key)} has missing values in {names}, "
+                f"the first at {first}: fill them."
             )
         tail = np.repeat(values[-1:], n_steps - steps, axis=0)
         arrays.append(np.concatenate([values, tail]))

@@ -14,14 +14,12 @@ The file is a zip archive with up to four members:
   unless ``safe_mode=False``.
 """
 
-import contextlib
 import io
 import json
 import math
 import os
 import pathlib
 import pickle
-import tempfile
 import zipfile
 import zlib
 from numbers import Integral
@@ -29,6 +27,7 @@ from numbers import Integral
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+from skrnn._atomic import atomic_outputs
 from skrnn._backend import keras
 from skrnn._model_bytes import MODEL_FILE, model_from_bytes, model_to_bytes
 
@@ -282,18 +281,6 @@ def _fitted_attributes(estimator):
     }
 
 
-def _umask():
-    """The process umask, read without changing it (Linux), else 0o022."""
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except OSError:
-        pass
-    return 0o022
-
-
 def save_estimator(estimator, path):
     """Write fitted ``estimator`` to ``path`` as one zip file, atomically.
 
@@ -368,23 +355,13 @@ def save_estimator(estimator, path):
             ) from error
     members[MODEL_MEMBER] = model_to_bytes(estimator.model_)
 
-    fd, partial = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.name}.", suffix=".partial"
-    )
-    try:
-        with os.fdopen(fd, "wb") as file:
-            with zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as archive:
-                for name in (JSON_MEMBER, MODEL_MEMBER, ARRAYS_MEMBER, CODE_MEMBER):
-                    if name in members:
-                        archive.writestr(name, members[name])
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(partial, 0o666 & ~_umask())
-        os.replace(partial, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(partial)
-        raise
+    with atomic_outputs([path]) as (partial,), open(partial, "wb") as file:
+        with zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name in (JSON_MEMBER, MODEL_MEMBER, ARRAYS_MEMBER, CODE_MEMBER):
+                if name in members:
+                    archive.writestr(name, members[name])
+        file.flush()
+        os.fsync(file.fileno())
     return path
 
 

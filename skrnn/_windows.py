@@ -63,10 +63,12 @@ def _squeeze_targets(y):
 
 
 def _no_window_error(window, horizon, longest, what):
+    fix = "a shorter horizon and window"
+    if longest > horizon:
+        fix = f"window={longest - horizon} or less"
     return ValueError(
-        f"window + horizon = {window + horizon} needs a series of at least "
-        f"that many time steps, but {what} has {longest}. Use a shorter "
-        "window or horizon, or a longer series."
+        f"{what} has {longest} values, fewer than the window and horizon "
+        f"of one example ({window} + {horizon}): use {fix}, or a longer series."
     )
 
 
@@ -80,9 +82,8 @@ def _panel_windows(panel, window, horizon, targets, layout=None):
     lengths = panel.lengths
     per_series = np.maximum(lengths - window - horizon + 1, 0)
     if not per_series.any():
-        raise _no_window_error(
-            window, horizon, lengths.max(), "the longest series of the panel"
-        )
+        what = "the series" if len(lengths) == 1 else "the longest series"
+        raise _no_window_error(window, horizon, lengths.max(), what)
     values = np.concatenate(panel.values)
     series = np.repeat(np.arange(len(panel)), per_series)
     # Each window's position within its series, then within ``values``.
@@ -367,7 +368,7 @@ def make_windows(
         n_times, n_features = array.shape
         n_windows = n_times - window - horizon + 1
         if n_windows < 1:
-            raise _no_window_error(window, horizon, n_times, "series")
+            raise _no_window_error(window, horizon, n_times, "the series")
         targets = _target_indices(target, columns, n_features)
         # sliding_window_view appends the window axis last: (n, features, window).
         X = sliding_window_view(array, window, axis=0)[:n_windows].transpose(0, 2, 1)

@@ -11,7 +11,7 @@ from numbers import Integral
 
 import numpy as np
 
-__all__ = ["plot_forecast", "plot_history", "plot_lr_find"]
+__all__ = ["plot_backtest", "plot_forecast", "plot_history", "plot_lr_find"]
 
 
 def _axes(ax):
@@ -272,6 +272,85 @@ def plot_forecast(
         ax.set_title(title)
     ax.legend(loc="best")
     return ax
+
+
+def plot_backtest(result, *, history=None, ax=None, title=None):
+    """Plot the forecasts of one series from each cutoff of a backtest,
+    against the truth.
+
+    Parameters
+    ----------
+    result : DataFrame
+        The rows of one series from :func:`skrnn.model_selection.backtest`:
+        its time column (the first), ``cutoff``, the target column (the
+        true values), ``forecast`` and, with intervals, ``forecast_lower``
+        and ``forecast_upper``. An id column, if any, is ignored.
+    history : pandas Series, default=None
+        The series itself, indexed by the same times, drawn as the truth
+        from its start; by default the true values of ``result``.
+    ax : matplotlib Axes, default=None
+        Where to draw; a new figure if None.
+    title : str, default=None
+        The Axes title.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+        ``ax.lines[0]`` is the truth, then one line per cutoff, oldest
+        first; each interval is a band in ``ax.collections``.
+
+    See Also
+    --------
+    plot_forecast : One forecast after its history.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skrnn.plotting import plot_backtest
+    >>> result = pd.DataFrame({"ds": [4, 5, 6, 7], "cutoff": [3, 3, 5, 5],
+    ...                        "y": [1.0, 2.0, 3.0, 4.0],
+    ...                        "forecast": [1.5, 2.5, 2.5, 3.5]})
+    >>> ax = plot_backtest(result)
+    >>> [line.get_label() for line in ax.lines]
+    ['truth', 'from 3', 'from 5']
+    """
+    if not hasattr(result, "columns") or not {"cutoff", "forecast"} <= set(
+        result.columns
+    ):
+        raise ValueError(
+            "result must be a DataFrame from skrnn.model_selection.backtest, "
+            "with 'cutoff' and 'forecast' columns; select one series' rows."
+        )
+    columns = list(result.columns)
+    at = columns.index("cutoff")
+    time_col, target = columns[at - 1], columns[at + 1]
+    if history is None:
+        truth = result.drop_duplicates(time_col).sort_values(time_col)
+        history = truth.set_index(time_col)[target]
+    ax = _axes(ax)
+    history_x = _timestamps(history.index)
+    with _pandas_converters(history_x, _timestamps(result[time_col])):
+        ax.plot(history_x, history.to_numpy(), color="black", label="truth")
+        for k, (cutoff, rows) in enumerate(result.groupby("cutoff", sort=True)):
+            color, x = f"C{k % 10}", _timestamps(rows[time_col])
+            ax.plot(x, rows["forecast"], color=color, label=f"from {cutoff}")
+            if "forecast_lower" in rows:
+                bounds = rows["forecast_lower"], rows["forecast_upper"]
+                ax.fill_between(x, *bounds, color=color, alpha=0.2, linewidth=0)
+    ax.set_ylabel(str(target))
+    if title is not None:
+        ax.set_title(title)
+    ax.legend(loc="best")
+    return ax
+
+
+def _timestamps(times):
+    """Periods as timestamps (matplotlib draws no periods); others as they are."""
+    import pandas as pd
+
+    if isinstance(getattr(times, "dtype", None), pd.PeriodDtype):
+        return pd.PeriodIndex(times).to_timestamp()
+    return times
 
 
 def _n_history(n_history, steps):

@@ -140,12 +140,12 @@ def bad_inputs(tmp_path, daily_csv):
         ),
         "shorter than the window": (
             [short, "--target", "sales", "--window", 20],
-            "the series has 15 values, fewer than --window 20 + --horizon 1; use "
-            "--window 14 or less and --coverage 0 (too few values for an interval)",
+            "the series has 15 values, fewer than the window and horizon of one "
+            "example (20 + 1): use --window 14 or less, or a longer series.\n",
         ),
         "shorter than the window, no interval": (
             [short, "--target", "sales", "--window", 20, "--coverage", 0],
-            "fewer than --window 20 + --horizon 1; use --window 14 or less\n",
+            "(20 + 1): use --window 14 or less, or a longer series.\n",
         ),
         "missing output directory": (
             [daily_csv, "--target", "sales", "--out", tmp_path / "no" / "f.csv"],

@@ -96,13 +96,12 @@ def test_one_series_with_future_columns_and_intervals(load_csvs, tmp_path, capsy
         ),
         (
             {"future": lambda f: f.drop(index=f.index[-1])},
-            r"future.csv has no row for series 'region_2' at 2024-01-03 23:00:00: "
-            r"give 'temperature', 'holiday' at each of the 4 forecast times",
+            r"future.csv: future for series 'region_2' has no row for "
+            r"2024-01-03 23:00:00 \(1 of the 4 forecast times missing\)",
         ),
         (
             {"future": lambda f: f[f["unique_id"] == "region_1"]},
-            "future.csv has no row for series 'region_2' at 2024-01-03 20:00:00: "
-            "give 'temperature', 'holiday'",
+            "future.csv: future has no values for series 'region_2'",
         ),
         (
             {
@@ -110,7 +109,8 @@ def test_one_series_with_future_columns_and_intervals(load_csvs, tmp_path, capsy
                     temperature=f["temperature"].where(f.index != f.index[0])
                 )
             },  # fmt: skip
-            "has an empty cell for series 'region_1' at 2024-01-03 20:00:00",
+            "future for series 'region_1' has missing values in "
+            r"\['temperature', 'holiday'\], the first at 2024-01-03 20:00:00",
         ),
         (
             {"history": lambda h: h.assign(population=range(len(h)))},

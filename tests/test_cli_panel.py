@@ -91,7 +91,9 @@ def test_panel_errors_name_the_series_and_the_fix(stores_csv, tmp_path, capsys):
     )  # fmt: skip
     assert (
         status == 2
-        and "the longest series has 48 values, fewer than --window 60" in stderr
+        and "the longest series has 48 values, fewer than the window and "
+        "horizon of one example (60 + 1): use --window 47 or less"
+        in stderr
     )
     assert not out.exists()
 

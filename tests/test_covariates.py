@@ -189,7 +189,7 @@ def test_forecast_beyond_the_horizon_and_its_intervals(load_panel, with_drivers)
     [
         (lambda f: f.drop(columns="holiday"), r"future for series 'region_1' lacks"),
         (lambda f: f[f["unique_id"] != "region_2"], "no values for series 'region_2'"),
-        (lambda f: f.groupby("unique_id").head(5), "has 5 row"),
+        (lambda f: f.groupby("unique_id").head(5), r"\(7 of the 12 forecast times"),
         (lambda f: f.drop(index=f.index[3]), "has no row for 2024"),
         (lambda f: None, "pass their values for the forecast period"),
     ],

@@ -69,8 +69,12 @@ def test_make_windows_keeps_nan():
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        ({"window": 10}, "at least that many time steps"),
-        ({"window": 3, "horizon": 8}, "at least that many time steps"),
+        (
+            {"window": 10},
+            r"values, fewer than the window and horizon of one "
+            r"example \(10 \+ 1\): use window=\d+ or less",
+        ),
+        ({"window": 3, "horizon": 8}, r"\(3 \+ 8\): use window=2 or less"),
         ({"window": 0}, "window"),
         ({"window": 2, "target": "nope"}, "not a column"),
         ({"window": 2, "target": 5}, "out of range"),

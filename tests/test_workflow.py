@@ -95,7 +95,7 @@ def test_forecast_loop_is_compiled_in_fit_once_for_every_size(sine_model):
     """fit traces the loop; no steps count or batch of origins traces again."""
     from skrnn._inference import LOOPS, ROLLOUT_BATCH, ROLLOUT_ITERATIONS
 
-    key = (sine_model._loop_key([0]), 1)
+    key = (sine_model._loop_key([0]), 1, None, None)
     loops = LOOPS.get(key, lambda: pytest.fail("fit did not compile the loop"))
     long = sine_model.forecast(SINE[:500], ROLLOUT_ITERATIONS + 88)
     # A call chained after the first ROLLOUT_ITERATIONS goes on from its end.
@@ -117,7 +117,7 @@ def test_models_of_one_architecture_share_the_loop_not_the_weights():
     models, loops = [], []
     for seed in (0, 1):
         models.append(RNNForecaster(units=4, epochs=1, random_state=seed).fit(X, y))
-        key = (models[-1]._loop_key([0]), 1)
+        key = (models[-1]._loop_key([0]), 1, None, None)
         loops.append(LOOPS.get(key, lambda: pytest.fail("fit compiled no loop")))
     assert loops[0] is loops[1]
     for model in models:
