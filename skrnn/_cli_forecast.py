@@ -75,17 +75,14 @@ def _read_history(args, covariates, notes):
         frame[time_col] = frame.groupby(id_col, sort=False).cumcount()
     frame = frame[[id_col, time_col, args.target, *covariates]]
     filled = library_call(
-        fill_gaps, frame, id_col=id_col, time_col=time_col, freq=args.freq
-    )
+        fill_gaps, frame, id_col=id_col, time_col=time_col, freq=args.freq,
+        static=args.static_cols,
+    )  # fmt: skip
     added = filled.groupby(id_col).size() - frame.groupby(id_col).size()
     if args.id_col is None and added.sum():
         notes.append(f"{added.sum()} missing time step(s) in {time_col!r} are gaps")
     elif (added > 0).sum():
         notes.append(f"{(added > 0).sum()} series have missing time steps: gaps")
-    static = args.static_cols or []
-    # The rows fill_gaps adds hold NaN: their static values are the series'.
-    known = filled.groupby(id_col, sort=False)[static].transform("first")
-    filled[static] = filled[static].fillna(known)
     return filled, id_col, time_col
 
 
@@ -186,18 +183,26 @@ def make_estimator(args, label):
 
 
 def _save_plot(history, result, path, args, id_col, time_col):
-    """The first four series and their forecasts, one panel each."""
-    from skrnn.plotting import plot_forecast
+    """The first four series: their last values, and the forecast or the
+    forecasts from each cutoff."""
+    from skrnn.plotting import plot_backtest, plot_forecast
+
+    n_history = max(5 * args.steps, 4 * args.window)
 
     def draw(key, ax):
         past, ahead = (
             rows[rows[id_col] == key].set_index(time_col).drop(columns=id_col)
             for rows in (history[[id_col, time_col, args.target]], result)
         )
-        title = f"{args.model.upper()} forecast of {key}"
-        title += f", {args.coverage:.0%} interval" if args.coverage else ""
-        n_history = max(5 * args.steps, 4 * args.window)
-        plot_forecast(past[args.target], ahead, ax=ax, title=title, n_history=n_history)
+        past, title = past[args.target], f"{args.model.upper()} {args.command}"
+        title += f" of {key}" + (
+            f", {args.coverage:.0%} interval" * bool(args.coverage)
+        )
+        if args.command == "backtest":
+            past = past.iloc[-n_history:]
+            plot_backtest(ahead.reset_index(), history=past, ax=ax, title=title)
+        else:
+            plot_forecast(past, ahead, ax=ax, title=title, n_history=n_history)
 
     tools.save_plots(path, result[id_col], draw)
 
@@ -266,20 +271,6 @@ def run_forecast(args):
     return tools.plot_written(plot)
 
 
-def _save_backtest_plot(frame, result, path, args, id_col, time_col):
-    """The first four series and the forecasts from each cutoff."""
-    from skrnn.plotting import plot_backtest
-
-    def draw(key, ax):
-        truth = frame[frame[id_col] == key].set_index(time_col)[args.target]
-        rows = result[result[id_col] == key].drop(columns=id_col)
-        title = f"{args.model.upper()} backtest of {key}"
-        history = truth.iloc[-max(5 * args.steps, 4 * args.window) :]
-        plot_backtest(rows, history=history, ax=ax, title=title)
-
-    tools.save_plots(path, result[id_col], draw)
-
-
 def run_backtest(args):
     """``skrnn backtest``: forecasts from the last cutoffs, beside the truth."""
     from skrnn.model_selection import backtest
@@ -302,7 +293,7 @@ def run_backtest(args):
     )  # fmt: skip
     tools.write_result(
         result.drop(columns=id_col) if single else result, out, plot,
-        lambda path: _save_backtest_plot(frame, result, path, args, id_col, time_col),
+        lambda path: _save_plot(frame, result, path, args, id_col, time_col),
     )  # fmt: skip
     cutoffs = result["cutoff"].drop_duplicates().map(tools.format_time)
     error = (result["forecast"] - result[args.target]).abs().mean()

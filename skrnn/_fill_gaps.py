@@ -6,7 +6,7 @@ from skrnn._gaps import time_grid, time_kind
 from skrnn._panel import key_array, read_long
 
 
-def fill_gaps(data, *, id_col=None, time_col=None, freq=None):
+def fill_gaps(data, *, id_col=None, time_col=None, freq=None, static=None):
     """Insert a NaN row at every missing time of a series or a panel.
 
     Each series is put on a regular grid, from its first time to its last,
@@ -31,15 +31,18 @@ def fill_gaps(data, *, id_col=None, time_col=None, freq=None):
         times). By default inferred once for the whole panel: the frequency
         pandas finds in the series that allow it, the most common one; for
         integers the most common step (1 when there is none).
+    static : list of hashable, default=None
+        Columns of one value per series (static covariates, such as a
+        store's size or region): the inserted rows get the series' value
+        instead of NaN.
 
     Returns
     -------
     Series or DataFrame
         ``data`` with the missing times inserted, sorted by series and
         time. In an inserted row the value columns are NaN and ``id_col``
-        holds the series' id; other columns (e.g. static covariates constant
-        within a series) are NaN too. A long DataFrame gets a fresh
-        RangeIndex.
+        holds the series' id, the ``static`` columns its value; other
+        columns are NaN too. A long DataFrame gets a fresh RangeIndex.
 
     Raises
     ------
@@ -89,7 +92,9 @@ def fill_gaps(data, *, id_col=None, time_col=None, freq=None):
         raise TypeError(
             "id_col= and time_col= name columns of a DataFrame, got a Series."
         )
-    for option, column in (("id_col", id_col), ("time_col", time_col)):
+    static = [] if static is None else list(static)
+    named = [("id_col", id_col), ("time_col", time_col)]
+    for option, column in [*named, *(("static", name) for name in static)]:
         if column is not None and column not in frame.columns:
             raise ValueError(
                 f"{option}={column!r} is not a column of the DataFrame; its "
@@ -101,8 +106,8 @@ def fill_gaps(data, *, id_col=None, time_col=None, freq=None):
             "pass time_col= (the column of dates, periods or integers)."
         )
     if id_col is None:
-        filled = _fill_one(frame.set_index(time_col), freq)
-        return filled.reset_index()
+        filled = _fill_one(frame.set_index(time_col), freq).reset_index()
+        return filled.fillna({name: frame[name].iloc[0] for name in static})
     keys, counts, order, times = read_long(frame, id_col, time_col, sort_ids=True)
     if time_kind(times) is None:
         raise ValueError(
@@ -114,6 +119,9 @@ def fill_gaps(data, *, id_col=None, time_col=None, freq=None):
     filled = frame.iloc[order].set_axis(grid.rows()).reindex(np.arange(total))
     filled[id_col] = np.repeat(key_array(keys), grid.lengths)
     filled[time_col] = grid.times()
+    # The inserted rows hold NaN: their static values are the series'.
+    known = filled.groupby(id_col, sort=False)[static].transform("first")
+    filled[static] = filled[static].fillna(known)
     return filled.set_axis(np.arange(total))
 
 

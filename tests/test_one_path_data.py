@@ -29,6 +29,20 @@ def test_fill_gaps_inserts_missing_dates_of_a_long_frame_as_nan_rows():
     np.testing.assert_array_equal(filled["y"], [1.0, 2.0, np.nan, 4.0, 10.0, 20.0])
 
 
+def test_fill_gaps_gives_the_inserted_rows_their_series_static_values():
+    days = pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-04"])
+    frame = _long(["a"] * 3 + ["b"] * 3, days.append(days), np.arange(6.0))
+    frame = frame.assign(size=[5.0] * 3 + [7.0] * 3, region=["n"] * 3 + ["s"] * 3)
+    filled = fill_gaps(frame, id_col="unique_id", time_col="ds", static=["size"])
+    assert filled["size"].tolist() == [5.0] * 4 + [7.0] * 4
+    assert filled["region"].isna().tolist() == [False, False, True, False] * 2
+    assert np.isnan(filled["y"][[2, 6]]).all()
+    one = fill_gaps(frame[:3].drop(columns="unique_id"), time_col="ds", static=["size"])
+    assert one["size"].tolist() == [5.0] * 4
+    with pytest.raises(ValueError, match="static='weight' is not a column"):
+        fill_gaps(frame, id_col="unique_id", time_col="ds", static=["weight"])
+
+
 def test_fill_gaps_series_with_a_month_start_index():
     series = pd.Series(
         [1.0, 2.0, 4.0, 5.0],
