@@ -30,6 +30,7 @@ from sklearn.model_selection import GridSearchCV
 from skrnn import GRUForecaster, make_windows
 from skrnn.metrics import smape_scorer, symmetric_mean_absolute_percentage_error
 from skrnn.model_selection import ForecastOriginSplit, backtest
+from skrnn.plotting import plot_backtest
 
 epochs = int(os.environ.get("SKRNN_EXAMPLE_EPOCHS", 20))
 rng = np.random.RandomState(0)
@@ -77,13 +78,13 @@ print(result.head(8))
 # lead time.
 
 fig, ax = plt.subplots(figsize=(8, 3.5))
-series = frame[frame["unique_id"] == "p2"]
-ax.plot(series["ds"].dt.to_timestamp(), series["y"], color="black", label="truth")
-for cutoff, rows in result[result["unique_id"] == "p2"].groupby("cutoff"):
-    ax.plot(rows["ds"].dt.to_timestamp(), rows["forecast"], label=f"from {cutoff}")
-ax.set_xlim(months[36].to_timestamp(), months[-1].to_timestamp())
-ax.set_title("Product p2: GRU forecasts from three cutoffs")
-ax.legend()
+series = frame[frame["unique_id"] == "p2"].set_index("ds")["y"]
+plot_backtest(
+    result[result["unique_id"] == "p2"],
+    history=series[months[36] :],
+    ax=ax,
+    title="Product p2: GRU forecasts from three cutoffs",
+)
 fig.tight_layout()
 
 # %%

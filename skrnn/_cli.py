@@ -40,11 +40,8 @@ _positive_int = _checked(int, lambda value: value >= 1, "a positive integer")
 _count = _checked(int, lambda value: value >= 0, "0 or a positive integer")
 _fraction = _checked(float, lambda value: 0 <= value < 1, "a fraction in [0, 1)")
 _bound = _checked(float, np.isfinite, "a finite number")
-_coverage = _checked(
-    float,
-    lambda value: 0 <= value < 1,
-    "a coverage strictly between 0 and 1, e.g. 0.9 (or 0 for no interval)",
-)
+_coverage = _checked(float, lambda value: 0 <= value < 1, "a coverage strictly "
+    "between 0 and 1, e.g. 0.9 (or 0 for no interval)")  # fmt: skip
 
 
 def _column_list(text):
@@ -71,7 +68,8 @@ def _add_demo(commands):
     demo.set_defaults(func=run_demo)
 
 
-# (option, type, default, metavar, help) of each option of `forecast`.
+# (option, type or choices, default, metavar, help) of each option of
+# `forecast` and `backtest`.
 _FORECAST_OPTIONS = [
     ("--id-col", None, None, "COL", "column naming the series of a long file: "
         "one model fits them all, and every series' forecasts go to one long "
@@ -106,13 +104,15 @@ _FORECAST_OPTIONS = [
     ("--plot", str, None, "FILE.png", "also write a plot"),
     ("--random-state", int, 0, "N", "seed, for reproducible fits (default: "
         "%(default)s)"),
+    ("--model", sorted(MODELS), "lstm", None, "(default: %(default)s)"),
+    # The estimators' modes (skrnn._scaling.NORMALIZE_MODES, which imports
+    # Keras: --help stays fast without it), and None as "none".
+    ("--normalize", ["auto", "window", "global", "last", "none"], "auto", None,
+        "scaling built into the model, as the estimators' normalize=: 'auto' "
+        "picks 'window' for series whose step sizes differ widely or that fall "
+        "to zero, 'global' for several targets, else 'last' (default: "
+        "%(default)s)"),
 ]  # fmt: skip
-
-_NORMALIZE_HELP = (
-    "scaling built into the model, as the estimators' normalize=: 'window', "
-    "'last', 'global' or 'none'; 'auto' chooses from the data (default: "
-    "%(default)s)"
-)
 
 
 # (name, help, description, extra options) of the commands that fit.
@@ -155,20 +155,11 @@ def build_parser():
         command.add_argument("file", metavar="FILE.csv", help="input CSV file")
         text = "column to forecast"
         command.add_argument("--target", required=True, metavar="COL", help=text)
-        for option, type_, default, metavar, text in _FORECAST_OPTIONS + extra:
+        for option, kind, default, metavar, text in _FORECAST_OPTIONS + extra:
+            typed = {"choices": kind} if isinstance(kind, list) else {"type": kind}
             command.add_argument(
-                option, type=type_, default=default, metavar=metavar, help=text
+                option, default=default, metavar=metavar, help=text, **typed
             )
-        text = "(default: %(default)s)"
-        command.add_argument(
-            "--model", choices=sorted(MODELS), default="lstm", help=text
-        )
-        # The estimators' modes (skrnn._scaling.NORMALIZE_MODES, which imports
-        # Keras: --help stays fast without it), and None as "none".
-        modes = ["auto", "window", "global", "last", "none"]
-        command.add_argument(
-            "--normalize", choices=modes, default="auto", help=_NORMALIZE_HELP
-        )
         command.set_defaults(func=run_backtest if name == "backtest" else run_forecast)
     return parser
 

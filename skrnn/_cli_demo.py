@@ -61,12 +61,10 @@ def run_demo(args):
     against the naive forecast and write plots."""
     out, plots = Path(args.out), tools.plot_to_files()
     if not plots:
-        tools.note(
-            "no plots without matplotlib and pandas: pip install skrnn[plot,pandas]"
-        )
+        tools.note("no plots without matplotlib: pip install skrnn[plot,pandas]")
+    elif out.exists() and not out.is_dir():
+        raise tools.InputError(f"--out {out} exists and is not a directory")
     else:
-        if out.exists() and not out.is_dir():
-            raise tools.InputError(f"--out {out} exists and is not a directory")
         out.mkdir(parents=True, exist_ok=True)
 
     models, ProgressBar = tools.training_tools()

@@ -1,9 +1,7 @@
-"""``skrnn forecast`` and ``skrnn backtest``: one path for every input. The
-CSV file becomes one long frame (one series is a panel of one; rows without
-times are numbered), its missing times NaN rows (:func:`skrnn.fill_gaps`),
-and the library windows, fits and forecasts it, or backtests it
-(:func:`skrnn.model_selection.backtest`); here are options, files and
-messages."""
+"""``skrnn forecast`` and ``skrnn backtest``: the CSV file becomes one long
+frame (one series is a panel of one; rows without times are numbered), its
+missing times NaN rows, and the library windows, fits and forecasts it, or
+backtests it; here are options, files and messages."""
 
 import skrnn._cli_tools as tools
 from skrnn import fill_gaps
@@ -86,9 +84,12 @@ def _read_history(args, covariates, notes):
     return filled, id_col, time_col
 
 
-def _read_future(args, history, id_col, time_col, future_cols):
+def _read_future(args, history, X, id_col, time_col, future_cols):
     """The ``--future`` rows, with the history's id and time columns (rows
-    without times numbered from each series' next step)."""
+    without times numbered from each series' next step), refused before the
+    fit as ``forecast`` would refuse them after it, read as it reads them."""
+    from skrnn._covariate_forecast import read_covariate_histories, read_future
+
     path, timed = args.future, time_col == args.time_col
     frame = library_call(
         read_panel_csv, path, id_col=args.id_col, time_col=time_col if timed else None
@@ -102,15 +103,8 @@ def _read_future(args, history, id_col, time_col, future_cols):
         last = history.groupby(id_col, sort=False)[time_col].last()
         frame[time_col] = frame[id_col].map(last + 1)
         frame[time_col] += frame.groupby(id_col, sort=False).cumcount()
-    return frame[[id_col, time_col, *future_cols]]
-
-
-def _check_future(args, history, X, future, id_col, time_col):
-    """Refuse, before the fit, the ``--future`` rows that ``forecast`` would
-    refuse after it: read as it reads them."""
-    from skrnn._covariate_forecast import read_covariate_histories, read_future
-
-    frames = {"id_col": id_col, "time_col": time_col}
+    future, frames = frame[[id_col, time_col, *future_cols]], {"id_col": id_col}
+    frames["time_col"] = time_col
     histories = read_covariate_histories(
         history, X.layout, pad=True, static=None, freq=args.freq, **frames
     )
@@ -118,7 +112,8 @@ def _check_future(args, history, X, future, id_col, time_col):
     try:
         read_future(future, histories, X.layout, args.steps, dates, **frames)
     except ValueError as error:
-        raise InputError(f"--future {args.future}: {tools.in_options(error)}") from None
+        raise InputError(f"--future {path}: {tools.in_options(error)}") from None
+    return future
 
 
 def _fill_last_windows(frame, id_col, columns, window):
@@ -128,15 +123,15 @@ def _fill_last_windows(frame, id_col, columns, window):
     gaps = tail & frame[columns].isna().any(axis=1)
     if not gaps.any():
         return frame, 0
-    groups, frame = frame.groupby(id_col, sort=False), frame.copy()
-    for name in columns:
-        if frame[name].dtype.kind in "fiub":
-            filled = groups[name].transform(
-                lambda c: c.interpolate(limit_direction="both")
-            )
-        else:
-            filled = groups[name].transform(lambda c: c.ffill().bfill())
-        frame.loc[tail, name] = filled[tail]
+
+    def fill(column):
+        if column.dtype.kind in "fiub":
+            return column.interpolate(limit_direction="both")
+        return column.ffill().bfill()
+
+    filled = frame.groupby(id_col, sort=False)[columns].transform(fill)
+    frame = frame.copy()
+    frame.loc[tail, columns] = filled[tail]
     return frame, frame.loc[gaps, id_col].nunique()
 
 
@@ -154,37 +149,23 @@ def _check_interval(history, id_col, time_col, args):
         raise InputError(f"{message} Or --coverage 0: no interval.") from None
 
 
-def _notes(frame, lengths, n_filled, args):
-    """What the user should know of the data before the fit."""
-    n_missing, n_short = frame[args.target].isna().sum(), (lengths < args.window).sum()
-    which = "the last" if len(lengths) == 1 else f"{n_filled} series' last"
-    return [text for count, text in [
-        (n_missing, f"{n_missing} missing value(s): training skips the windows "
-            "with them"),
-        (n_short, f"{n_short} series are shorter than --window {args.window}: "
-            "their forecasts start from their first value repeated"),
-        (n_filled, f"{which} {args.window} values have gaps; filled them by "
-            "linear interpolation to start the forecast"),
-    ] if count]  # fmt: skip
-
-
 def make_estimator(args, label):
     """The --model forecaster with the command's settings."""
     models, ProgressBar = tools.training_tools()
     cls = models[args.model]
     epochs = {} if args.epochs is None else {"epochs": args.epochs}
-    estimator = cls(
+    return cls(
         random_state=args.random_state, verbose=0,
         normalize=None if args.normalize == "none" else args.normalize,
         validation_fraction=args.validation_fraction, bounds=(args.min, args.max),
         callbacks=[ProgressBar(f"{cls.__name__} on {label}")], **epochs,
     )  # fmt: skip
-    return estimator
 
 
-def _save_plot(history, result, path, args, id_col, time_col):
-    """The first four series: their last values, and the forecast or the
-    forecasts from each cutoff."""
+def _write(args, history, result, out, plot, id_col, time_col):
+    """``result`` to --out (without the made-up id column of one series)
+    and, with --plot, the first four series: their last values, and the
+    forecast or the forecasts from each cutoff."""
     from skrnn.plotting import plot_backtest, plot_forecast
 
     n_history = max(5 * args.steps, 4 * args.window)
@@ -204,7 +185,10 @@ def _save_plot(history, result, path, args, id_col, time_col):
         else:
             plot_forecast(past, ahead, ax=ax, title=title, n_history=n_history)
 
-    tools.save_plots(path, result[id_col], draw)
+    written = result.drop(columns=id_col) if args.id_col is None else result
+    tools.write_outputs(written, out, plot, result[id_col], draw)
+    if plot is not None:
+        print(f"plot written to {plot}")
 
 
 def read_input(args, notes):
@@ -220,6 +204,14 @@ def read_input(args, notes):
     empty = frame.groupby(id_col, sort=False)[args.target].count() == 0
     if empty.any():
         raise InputError(f"series {empty.idxmax()!r} has no values at all; drop it")
+    n_missing = frame[args.target].isna().sum()
+    n_short = (frame.groupby(id_col, sort=False).size() < args.window).sum()
+    notes += [text for count, text in [
+        (n_missing, f"{n_missing} missing value(s): training skips the windows "
+            "with them"),
+        (n_short, f"{n_short} series are shorter than --window {args.window}: "
+            "their forecasts start from their first value repeated"),
+    ] if count]  # fmt: skip
     return out, plot, frame, id_col, time_col, future_cols, static_cols
 
 
@@ -230,9 +222,6 @@ def run_forecast(args):
         args, notes
     )
     covariates, target = [*future_cols, *static_cols], args.target
-    future = None
-    if future_cols:
-        future = _read_future(args, frame, id_col, time_col, future_cols)
     history, n_filled = _fill_last_windows(
         frame, id_col, [target, *future_cols], args.window
     )
@@ -243,9 +232,14 @@ def run_forecast(args):
     )  # fmt: skip
     _check_interval(history, id_col, time_col, args)
     lengths = frame.groupby(id_col, sort=False).size()
-    if future is not None:
-        _check_future(args, history, X, future, id_col, time_col)
-    for message in [*notes, *_notes(frame, lengths, n_filled, args)]:
+    future = None
+    if future_cols:
+        future = _read_future(args, history, X, id_col, time_col, future_cols)
+    which = "the last" if len(lengths) == 1 else f"{n_filled} series' last"
+    if n_filled:
+        notes.append(f"{which} {args.window} values have gaps; filled them by "
+                     "linear interpolation to start the forecast")  # fmt: skip
+    for message in notes:
         tools.note(message)
 
     single = args.id_col is None
@@ -258,17 +252,14 @@ def run_forecast(args):
         id_col=id_col, time_col=time_col, pad=True,
     )  # fmt: skip
     tools.report_validation(estimator, X, y, args.window)
-    tools.write_result(
-        result.drop(columns=id_col) if single else result, out, plot,
-        lambda path: _save_plot(history, result, path, args, id_col, time_col),
-    )  # fmt: skip
+    _write(args, history, result, out, plot, id_col, time_col)
     first, last = result[time_col].iloc[[0, -1]].map(tools.format_time)
     what = f"from {first} to {last}" if single else f"for each of {len(lengths)} series"
     if covariates:
         what += f" with covariates {', '.join(map(repr, covariates))}"
     intervals = "no intervals" if coverage is None else f"{coverage:.0%} intervals"
     print(f"{args.steps} forecasts of {target!r} {what} ({intervals}) written to {out}")
-    return tools.plot_written(plot)
+    return 0
 
 
 def run_backtest(args):
@@ -279,8 +270,6 @@ def run_backtest(args):
     out, plot, frame, id_col, time_col, future_cols, static_cols = read_input(
         args, notes
     )
-    for message in notes:
-        tools.note(message)
     single, n_series = args.id_col is None, frame[id_col].nunique()
     label = repr(args.target) if single else f"{n_series} series of {args.target!r}"
     result = library_call(
@@ -291,14 +280,13 @@ def run_backtest(args):
         future=future_cols or None, static=static_cols or None,
         coverage=args.coverage or None,
     )  # fmt: skip
-    tools.write_result(
-        result.drop(columns=id_col) if single else result, out, plot,
-        lambda path: _save_plot(frame, result, path, args, id_col, time_col),
-    )  # fmt: skip
+    for message in notes:  # after the library's checks: bad input is one line
+        tools.note(message)
+    _write(args, frame, result, out, plot, id_col, time_col)
     cutoffs = result["cutoff"].drop_duplicates().map(tools.format_time)
     error = (result["forecast"] - result[args.target]).abs().mean()
     print(
         f"{args.steps} forecasts of {args.target!r} from each of {len(cutoffs)} "
         f"cutoffs ({', '.join(cutoffs)}), MAE {error:.4g}, written to {out}"
     )
-    return tools.plot_written(plot)
+    return 0

@@ -14,7 +14,10 @@ MODELS = {"lstm": "LSTMForecaster", "gru": "GRUForecaster", "rnn": "RNNForecaste
 
 # Library parameters that are options of the command: its messages say them
 # as options ("steps=2" -> "--steps 2").
-_OPTIONS = r"\b(target|id_col|time_col|freq|steps|coverage|window|horizon)= ?"
+_OPTIONS = (
+    r"\b(target|id_col|time_col|freq|steps|coverage|window|horizon|n_windows"
+    r"|step_size)= ?"
+)
 
 
 class InputError(Exception):
@@ -48,11 +51,8 @@ def format_time(value):
 
 
 def training_tools():
-    """The forecaster classes by --model name and the progress bar class.
-
-    Importing them starts Keras (skrnn._backend hides its start-up lines):
-    done only once the input has passed its checks.
-    """
+    """The forecaster classes by --model name and the progress bar class:
+    importing them starts Keras, so only once the input passed its checks."""
     import skrnn._forecasters as forecasters
     from skrnn._progress import ProgressBar
 
@@ -72,34 +72,24 @@ def plot_to_files():
     return True
 
 
-def write_result(result, out, plot, draw):
-    """``result`` to the CSV file ``out`` and, with ``plot``, ``draw(path)``
-    to that PNG file: both or neither (a file already there stays as it was)."""
+def write_outputs(result, out, plot, keys, draw):
+    """``result`` to the CSV file ``out`` and, with ``plot``, a PNG of one
+    panel per series of ``keys`` (the first four), drawn by ``draw(key,
+    ax)``: both files or neither (a file already there stays as it was)."""
     with atomic_outputs([out] if plot is None else [out, plot]) as (tmp, *png):
         result.to_csv(tmp, float_format="%.7g", index=False)  # float32
         if plot is not None:
-            draw(png[0])
+            import matplotlib.pyplot as plt
 
-
-def plot_written(plot):
-    """Say where the plot went, if one was asked for; the exit status 0."""
-    if plot is not None:
-        print(f"plot written to {plot}")
-    return 0
-
-
-def save_plots(path, keys, draw):
-    """A PNG of one panel per series of ``keys`` (the first four), each drawn
-    by ``draw(key, ax)``."""
-    import matplotlib.pyplot as plt
-
-    keys = list(dict.fromkeys(keys))[:4]
-    fig, axes = plt.subplots(len(keys), 1, figsize=(9, 2.6 * len(keys)), squeeze=False)
-    for key, ax in zip(keys, axes[:, 0], strict=True):
-        draw(key, ax)
-    fig.tight_layout()
-    fig.savefig(path, format="png", dpi=100)
-    plt.close(fig)
+            keys = list(dict.fromkeys(keys))[:4]
+            fig, axes = plt.subplots(
+                len(keys), 1, figsize=(9, 2.6 * len(keys)), squeeze=False
+            )
+            for key, ax in zip(keys, axes[:, 0], strict=True):
+                draw(key, ax)
+            fig.tight_layout()
+            fig.savefig(png[0], format="png", dpi=100)
+            plt.close(fig)
 
 
 def check_writable(path, option):

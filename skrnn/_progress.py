@@ -13,7 +13,13 @@ class ProgressBar(keras.callbacks.Callback):
     def __init__(self, label, stream=None):
         super().__init__()
         self.label = label
-        self.stream = sys.stderr if stream is None else stream
+        self._stream = stream
+
+    @property
+    def stream(self):
+        # sys.stderr as it is when writing (not a copy of it): the bar is
+        # cloned with its forecaster, e.g. by backtest.
+        return sys.stderr if self._stream is None else self._stream
 
     def on_train_begin(self, logs=None):
         self._start = time.perf_counter()

@@ -281,10 +281,11 @@ def plot_backtest(result, *, history=None, ax=None, title=None):
     Parameters
     ----------
     result : DataFrame
-        The rows of one series from :func:`skrnn.model_selection.backtest`:
-        its time column (the first), ``cutoff``, the target column (the
-        true values), ``forecast`` and, with intervals, ``forecast_lower``
-        and ``forecast_upper``. An id column, if any, is ignored.
+        The rows of one series from :func:`skrnn.model_selection.backtest`,
+        in its column order: the time column, ``cutoff``, the target column
+        (the true values), ``forecast`` and, with intervals,
+        ``forecast_lower`` and ``forecast_upper``. An id column before them
+        is ignored.
     history : pandas Series, default=None
         The series itself, indexed by the same times, drawn as the truth
         from its start; by default the true values of ``result``.

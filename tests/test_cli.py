@@ -381,7 +381,7 @@ def test_normalize_offers_every_mode_of_the_estimators():
     action = next(a for a in forecast._actions if a.dest == "normalize")
     assert action.choices == [*NORMALIZE_MODES, "none"]
     # What 'auto' does, as resolve_normalize decides it.
-    assert "'auto' picks 'window' for many series or a series that falls" in (
+    assert "'auto' picks 'window' for series whose step sizes differ widely" in (
         action.help
     )
     assert "'last' (what auto picks)" not in action.help

@@ -14,7 +14,12 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from skrnn import RNNForecaster, make_windows  # noqa: E402
-from skrnn.plotting import plot_forecast, plot_history, plot_lr_find  # noqa: E402
+from skrnn.plotting import (  # noqa: E402
+    plot_backtest,
+    plot_forecast,
+    plot_history,
+    plot_lr_find,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -239,3 +244,38 @@ def test_plot_forecast_error_fixes_work():
     with pytest.raises(ValueError, match=r"history\['y'\]"):
         plot_forecast(frame, Y_PRED)
     plot_forecast(frame["y"], Y_PRED)
+
+
+def test_plot_backtest_draws_the_truth_and_each_cutoffs_forecast_and_band():
+    months = pd.period_range("2024-01", periods=8, freq="M")
+    result = pd.DataFrame(
+        {
+            "unique_id": "a",
+            "ds": months[[4, 5, 6, 6, 7]],
+            "cutoff": months[[3, 3, 3, 5, 5]],
+            "y": [5.0, 6.0, 7.0, 7.0, 8.0],
+            "forecast": [5.5, 6.5, 7.5, 6.5, 7.0],
+            "forecast_lower": [5.0, 6.0, 7.0, 6.0, 6.5],
+            "forecast_upper": [6.0, 7.0, 8.0, 7.0, 7.5],
+        }
+    )
+    history = pd.Series(np.arange(8.0) + 1, index=months)
+    ax = plot_backtest(result, history=history, title="shop a")
+    assert [line.get_label() for line in ax.lines] == [
+        "truth",
+        "from 2024-04",
+        "from 2024-06",
+    ]
+    assert ax.lines[0].get_ydata().tolist() == history.tolist()
+    assert ax.lines[2].get_ydata().tolist() == [6.5, 7.0]
+    assert len(ax.collections) == 2 and ax.get_ylabel() == "y"
+    assert ax.get_title() == "shop a"
+    # Without history, the truth is the result's own true values.
+    ax = plot_backtest(result.drop(columns=["forecast_lower", "forecast_upper"]))
+    assert ax.lines[0].get_ydata().tolist() == [5.0, 6.0, 7.0, 8.0]
+    assert not ax.collections
+
+
+def test_plot_backtest_refuses_what_backtest_did_not_return():
+    with pytest.raises(ValueError, match="'cutoff' and 'forecast' columns"):
+        plot_backtest(pd.DataFrame({"ds": [1], "y": [1.0]}))
