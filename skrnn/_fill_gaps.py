@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from skrnn._gaps import time_grid, time_kind
+from skrnn._gaps import _infer_freq, time_grid, time_kind
 from skrnn._panel import key_array, read_long
 
 
@@ -140,3 +140,31 @@ def _fill_one(series, freq):
         series = series.sort_index(kind="stable")
     grid = time_grid(series.index, [len(series)], lambda i: "the series", freq)
     return series.reindex(grid.times())
+
+
+def regular_series(series, freq=None):
+    """``series`` with its missing times as NaN rows (:func:`fill_gaps`) if
+    it is a pandas object indexed by dates or periods that are not on one
+    regular grid, so that one series is read as a panel of one is; else
+    ``series`` itself, not copied.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skrnn._fill_gaps import regular_series
+    >>> days = pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-04"])
+    >>> regular_series(pd.Series([1.0, 2.0, 4.0], index=days)).tolist()
+    [1.0, 2.0, nan, 4.0]
+    """
+    import pandas as pd
+
+    index = getattr(series, "index", None)
+    if time_kind(index) not in ("datetime", "period") or len(index) < 2:
+        return series
+    if freq is None and index.is_monotonic_increasing and index.is_unique:
+        if isinstance(index, pd.PeriodIndex):
+            if (index[-1] - index[0]).n + 1 == len(index):
+                return series
+        elif index.freq is not None or (len(index) >= 3 and _infer_freq(index)):
+            return series
+    return fill_gaps(series, freq=freq)

@@ -8,12 +8,13 @@ import warnings
 import numpy as np
 from sklearn.utils import check_array
 
+from skrnn._fill_gaps import regular_series
 from skrnn._gaps import _infer_freq
 from skrnn._input_errors import array_shape, check_numeric, naming_input
 from skrnn._panel import as_panel, is_pandas, is_panel, key_array
 
 
-def history_values(history, n_features, timesteps, *, allow_short=False):
+def history_values(history, n_features, timesteps, *, allow_short=False, freq=None):
     """Validate ``history``: its values (n, n_features), index and names.
 
     Parameters
@@ -27,6 +28,9 @@ def history_values(history, n_features, timesteps, *, allow_short=False):
         unless ``allow_short`` (it will be padded).
     allow_short : bool, default=False
         Accept a history shorter than the window.
+    freq : str, offset or None, default=None
+        The frequency of a dated history, whose missing times are gaps
+        (NaN rows); inferred from its dates when None.
 
     Returns
     -------
@@ -37,7 +41,8 @@ def history_values(history, n_features, timesteps, *, allow_short=False):
     """
     index, names = None, None
     if is_pandas(history):
-        history = _time_ordered(history)
+        # Missing dates are gaps (NaN rows), as in a panel of one.
+        history = regular_series(_time_ordered(history), freq)
         index = history.index
         if history.ndim == 1:
             names = [history.name if history.name is not None else "y"]
@@ -79,10 +84,19 @@ def history_values(history, n_features, timesteps, *, allow_short=False):
             f"window of {timesteps}: pass a longer history, or pad=True to pad "
             "its head with its first value."
         )
-    if np.isnan(values[-timesteps:]).any():
+    missing = np.isnan(values[-timesteps:]).any(axis=1)
+    if missing.any():
+        at = len(values) - len(missing) + int(np.argmax(missing))
+        when, fix = "", "history.interpolate()"
+        if index is not None and _is_time_like(index):
+            # Missing dates are NaN rows only once filled in.
+            when, fix = (
+                f" (the first at {index[at]})",
+                "fill_gaps(history).interpolate()",
+            )
         raise ValueError(
             f"The last {timesteps} values of history (the first window) "
-            "contain NaN: fill them (e.g. history.interpolate()) first."
+            f"contain NaN{when}: fill them (e.g. {fix}) first."
         )
     if names is None:
         names = ["y"] if n_features == 1 else [f"y{i}" for i in range(n_features)]
@@ -391,7 +405,7 @@ def read_histories(history, n_features, timesteps, *, id_col, time_col, pad, fre
                 "which also needs id_col= (the column naming each row's series)."
             )
         values, index, names = history_values(
-            history, n_features, timesteps, allow_short=pad is True
+            history, n_features, timesteps, allow_short=pad is True, freq=freq
         )
         return Histories(
             values=[values],

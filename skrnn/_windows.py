@@ -8,6 +8,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from sklearn.utils import check_array
 from sklearn.utils._param_validation import Interval, validate_params
 
+from skrnn._fill_gaps import regular_series
 from skrnn._input_errors import naming_input
 from skrnn._layout import (
     WindowLayout,
@@ -364,7 +365,8 @@ def make_windows(
                 f"time_col={time_col!r} orders the rows of a long DataFrame, "
                 "which also needs id_col= (the column naming each row's series)."
             )
-        array, columns = _as_2d(series)
+        # Missing dates are gaps (NaN rows), as in a panel of one.
+        array, columns = _as_2d(regular_series(series, freq))
         n_times, n_features = array.shape
         n_windows = n_times - window - horizon + 1
         if n_windows < 1:

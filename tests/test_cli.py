@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from skrnn import _cli_demo, _cli_forecast, _cli_tools
+from skrnn import _cli_demo, _cli_tools, plotting
 from skrnn._cli import build_parser, main
 from skrnn.intervals import check_interval_history
 
@@ -269,7 +269,7 @@ def test_failure_while_writing_leaves_no_file(daily_csv, tmp_path, monkeypatch):
     def broken_plot(*args):
         raise OSError("disk full")
 
-    monkeypatch.setattr(_cli_forecast, "_save_plot", broken_plot)
+    monkeypatch.setattr(plotting, "plot_forecast", broken_plot)
     argv = ["forecast", str(daily_csv), "--target", "sales", "--window", "10"]
     with pytest.raises(OSError, match="disk full"):
         main([*argv, "--steps", "3", "--epochs", "1", "--out", str(out)] +

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from skrnn import fill_gaps, make_windows
+from skrnn import RNNForecaster, fill_gaps, make_windows
 
 
 def _long(ids, times, values):
@@ -303,3 +303,22 @@ def test_fill_gaps_daily_series_across_a_clock_change():
     filled = fill_gaps(series)
     assert filled.index.equals(days)
     np.testing.assert_array_equal(filled, [0, 1, 2, np.nan, 4, 5])
+
+
+def test_one_dated_series_reads_its_missing_dates_as_gaps_like_a_panel_of_one():
+    """Issue 21: the same series gives the same windows and forecast alone
+    or in a list; a missing date is a gap, not a contiguous step."""
+    days = pd.date_range("2024-01-01", periods=40, freq="D")
+    series = pd.Series(np.sin(np.arange(40) / 3) + 2, index=days).drop(days[20])
+    X, y = make_windows(series, window=5)
+    X_panel, y_panel = make_windows([series], window=5)
+    np.testing.assert_array_equal(np.asarray(X), np.asarray(X_panel))
+    np.testing.assert_array_equal(y, y_panel)
+    assert len(X) == 40 - 5 and np.isnan(np.asarray(X)).any(axis=(1, 2)).sum() == 5
+    model = RNNForecaster(units=4, epochs=1, random_state=0).fit(X, y)
+    alone = model.forecast(series, 3)
+    np.testing.assert_allclose(alone, model.forecast([series], 3)[0])
+    np.testing.assert_allclose(alone, model.forecast(series.asfreq("D"), 3))
+    assert list(alone.index) == list(pd.date_range("2024-02-10", periods=3))
+    with pytest.raises(ValueError, match="the first at 2024-02-08"):
+        model.forecast(series.drop(days[38]), 3)

@@ -91,7 +91,7 @@ def test_short_series_give_no_windows_but_no_error():
 
 
 def test_a_panel_without_a_long_enough_series_is_refused():
-    with pytest.raises(ValueError, match="longest series of the panel has 4"):
+    with pytest.raises(ValueError, match="the longest series has 4 values"):
         make_windows([np.arange(3.0), np.arange(4.0)], window=4)
 
 

@@ -19,6 +19,7 @@ from skrnn import (
     LSTMForecaster,
     SequenceReshaper,
     SlidingWindowTransformer,
+    fill_gaps,
     make_windows,
 )
 
@@ -389,13 +390,14 @@ SERIES = np.sin(np.arange(10.0))
         pytest.param(
             lambda: make_windows(SERIES, window=20),
             ValueError,
-            "window \\+ horizon = 21 needs a series of at least",
+            r"the series has 10 values, fewer than the window and horizon of "
+            r"one example \(20 \+ 1\): use window=9 or less",
             id="window longer than series",
         ),
         pytest.param(
             lambda: make_windows(SERIES[:0], window=2),
             ValueError,
-            "but series has 0",
+            "the series has 0 values",
             id="empty series",
         ),
         pytest.param(
@@ -710,15 +712,17 @@ def test_the_fixes_error_messages_suggest_work(fitted, sine):
     ] == (2,)
 
     dated = pd.Series(sine, index=pd.date_range("2024-01-01", periods=len(sine)))
-    gap = dated.drop(dated.index[5])
-    with pytest.raises(ValueError, match=r"history.asfreq\('D'\)"):
-        model.forecast(gap, 2)
-    assert len(model.forecast(gap.asfreq("D"), 2)) == 2
+    late_gap = dated.drop(dated.index[-2])
+    with pytest.raises(ValueError, match=r"NaN \(the first at .*\): fill them"):
+        model.forecast(late_gap, 2)
+    assert len(model.forecast(fill_gaps(late_gap).interpolate(), 2)) == 2
     holed = dated.copy()
     holed.iloc[-3] = np.nan
-    with pytest.raises(ValueError, match=r"history.interpolate\(\)"):
+    with pytest.raises(ValueError, match=r"fill_gaps\(history\).interpolate\(\)"):
         model.forecast(holed, 2)
-    assert len(model.forecast(holed.interpolate(), 2)) == 2
+    assert len(model.forecast(fill_gaps(holed).interpolate(), 2)) == 2
+    with pytest.raises(ValueError, match=r"contain NaN: .*history.interpolate\(\)"):
+        model.forecast(holed.to_numpy(), 2)
 
     X = sine[:40].reshape(2, 20, 1)
     with pytest.raises(ValueError, match="lower the coverage") as error:
@@ -726,9 +730,10 @@ def test_the_fixes_error_messages_suggest_work(fitted, sine):
     coverage = float(suggested(r"coverage=([\d.]+) works", error))
     assert model.predict_interval(X, coverage=coverage).shape == (2, 2)
 
-    with pytest.raises(ValueError, match="Use a shorter window or horizon"):
+    with pytest.raises(ValueError, match="use window=9 or less") as error:
         make_windows(SERIES, window=10)
-    assert make_windows(SERIES, window=9)[0].shape == (1, 9, 1)
+    window = int(suggested(r"use window=(\d+) or less", error))
+    assert make_windows(SERIES, window=window)[0].shape == (1, 9, 1)
 
     X, y = np.zeros((60, 5, 2)), sine[:60]
     with pytest.raises(ValueError, match="Use normalize='global'"):
