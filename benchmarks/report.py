@@ -322,6 +322,28 @@ def _recursive_rows(results):
     return [row for row in results.get("forecast") or [] if "course_loop_s" in row]
 
 
+def backtest_table(results):
+    lines = [
+        [
+            row["subset"],
+            f"{row['n_series']:,}",
+            str(row["n_windows"]),
+            str(row["epochs"]),
+            f"{row['fit_forecast_s']:.1f}",
+            f"{row['backtest_s']:.1f}",
+            f"{row['ratio']:.2f}x",
+        ]
+        for row in results.get("backtest") or []
+    ]
+    return (
+        "Backtest: origins forecast by one model (refit=False) against one "
+        "fit and forecast",
+        ["panel", "series", "origins", "epochs", "fit + forecast (s)",
+         "backtest (s)", "ratio"],
+        lines,
+    )  # fmt: skip
+
+
 def panel_forecast_table(results):
     lines = [
         [
@@ -730,6 +752,16 @@ def goals(results):
                 fraction <= GOALS["memory_fraction"],
             ]
         )
+    for row in results.get("backtest") or []:
+        lines.append(
+            [
+                f"backtest of {row['n_windows']} origins on {row['subset']} over "
+                "one fit and forecast",
+                f"<= {row['goal']:g}x",
+                f"{row['ratio']:.2f}x",
+                row["ratio"] <= row["goal"],
+            ]
+        )
     return lines + mcomp_goals(results) + covariates_goals(results)
 
 
@@ -744,6 +776,7 @@ def all_tables(results):
         first_forecast_table(results),
         panel_coverage_table(results),
         panel_forecast_table(results),
+        backtest_table(results),
         memory_table(results),
         panel_memory_table(results),
     ]
@@ -974,6 +1007,14 @@ def write_docs(results, doc=DOC, chart=CHART):
         f"at its start and {meta['load_average_at_end']:.1f} at its end "
         "(other processes shared the machine, so expect some noise).",
         "",
+        *(
+            f"Topics {', '.join(run['topics'])} were rerun on {run['started']} "
+            f"at commit {run['skrnn_commit']} (load average "
+            f"{run['load_average_at_start']:.1f} at the start, "
+            f"{run['duration_s'] / 60:.1f} minutes) and replace those of the "
+            "run above.\n"
+            for run in meta.get("merged", [])
+        ),
         *(
             [
                 ".. warning:: This page comes from a ``--quick`` run (2-3 epochs, "

@@ -12,6 +12,7 @@ of every topic writes ``benchmarks/results.json`` and regenerates
     python -m benchmarks.run --only mcomp,mcomp-stats   # accuracy on M1 and M3
     python -m benchmarks.run --only covariates  # day-ahead demand with weather
     python -m benchmarks.run --only backtest  # 3-origin backtest vs one fit
+    python -m benchmarks.run --only forecast,backtest --merge  # into results.json
 """
 
 import argparse
@@ -158,6 +159,13 @@ def main():
     )
     parser.add_argument("--out", help="results JSON (default: see above)")
     parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="replace the --only topics in benchmarks/results.json, keep the "
+        "others (meta.merged records each run's commit and time) and rewrite "
+        "the docs",
+    )
+    parser.add_argument(
         "--docs",
         action=argparse.BooleanOptionalAction,
         default=None,
@@ -172,7 +180,7 @@ def main():
     unknown = sorted(set(topics) - set(TOPICS))
     if unknown:
         parser.error(f"unknown topics {unknown}; choose from {list(TOPICS)}")
-    complete = not args.quick and set(topics) == set(TOPICS)
+    complete = not args.quick and (set(topics) == set(TOPICS) or args.merge)
     out = (
         Path(args.out)
         if args.out
@@ -218,6 +226,17 @@ def main():
     results["meta"]["duration_s"] = time.perf_counter() - start
     results["meta"]["load_average_at_end"] = os.getloadavg()[0]
 
+    if args.merge and out.exists():
+        # Earlier topics stay; the merged run's meta is recorded beside them.
+        merged = json.loads(out.read_text())
+        merged["meta"].setdefault("merged", []).append(results["meta"])
+        for topic in topics:
+            merged[topic] = results[topic]
+            for key in list(merged["skipped"]):
+                if key.startswith(f"{topic}/"):
+                    del merged["skipped"][key]
+        merged["skipped"].update(results["skipped"])
+        results = merged
     out.write_text(json.dumps(results, indent=1) + "\n")
     print()
     print(report.text(results))

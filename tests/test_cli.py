@@ -266,7 +266,7 @@ def test_failure_while_writing_leaves_no_file(daily_csv, tmp_path, monkeypatch):
     out, png = tmp_path / "forecast.csv", tmp_path / "forecast.png"
     out.write_text("previous forecast\n")
 
-    def broken_plot(*args):
+    def broken_plot(*args, **kwargs):
         raise OSError("disk full")
 
     monkeypatch.setattr(plotting, "plot_forecast", broken_plot)
