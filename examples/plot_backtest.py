@@ -89,7 +89,7 @@ fig.tight_layout()
 
 # %%
 # Does it beat the seasonal naive forecast, cutoff by cutoff?
-# ----------------------------------------------------------
+# -----------------------------------------------------------
 # The seasonal naive forecast of a month is the same month a year before:
 # the baseline any monthly model must beat. The backtest's rows hold the
 # times, so its forecasts line up beside the GRU's; sMAPE (in percent) of
