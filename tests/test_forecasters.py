@@ -438,7 +438,7 @@ def test_pipeline_with_sliding_windows_and_shifted_target(sine):
 def test_grid_search_with_time_series_split(sine_windows):
     X, y = sine_windows
     search = GridSearchCV(
-        RNNForecaster(units=4, epochs=2, random_state=0),
+        RNNForecaster(units=4, epochs=1, random_state=0),
         {"units": [4, 8], "optimizer__beta_1": [0.8, 0.9]},
         cv=TimeSeriesSplit(n_splits=2),
         scoring="neg_mean_absolute_error",
