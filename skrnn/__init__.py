@@ -5,6 +5,7 @@ import importlib
 from skrnn._calendar import CalendarFeatures
 from skrnn._fill_gaps import fill_gaps
 from skrnn._panel_windows import PanelWindows
+from skrnn._seasonal import SeasonalAdjuster
 from skrnn._sequence_reshaper import SequenceReshaper
 from skrnn._sliding_window import SlidingWindowTransformer
 from skrnn._windows import make_windows
@@ -28,6 +29,7 @@ __all__ = [
     "LearningRateFinder",
     "PanelWindows",
     "RNNForecaster",
+    "SeasonalAdjuster",
     "SequenceReshaper",
     "SlidingWindowTransformer",
     "fill_gaps",
