@@ -22,7 +22,7 @@ import numpy as np
 
 from benchmarks import _mcomp
 from benchmarks._common import progress
-from skrnn import GRUForecaster, LSTMForecaster, make_windows
+from skrnn import GRUForecaster, LSTMForecaster, SeasonalAdjuster, make_windows
 
 WINDOWS = (16, 12, 8)
 QUICK_EPOCHS = 2
@@ -117,6 +117,43 @@ def global_model(forecaster, **params):
     return fit_and_forecast
 
 
+def seasonal_recipe(forecaster):
+    """A row: the user guide's recipe for a seasonal business panel.
+
+    :class:`~skrnn.SeasonalAdjuster` (``season_length=m``; yearly and other
+    series, ``m = 1``, are left as they are) removes each seasonal series'
+    pattern, one global ``forecaster(target_transform="auto",
+    normalize="last")`` learns the adjusted panel in log space (``log1p``
+    for tourism's empty quarters) as :func:`global_model` does, and the
+    pattern is put back on its forecasts. Chosen by the accuracy study
+    (``benchmarks/accuracy_study.py``, docs/defaults.rst) on validation
+    tails only.
+    """
+
+    def fit_and_forecast(histories, h, period, m, quick):
+        adjuster = SeasonalAdjuster(season_length=m)
+        adjusted = adjuster.fit_transform(list(histories))
+        window = suited_window(adjusted, h)
+        X, y = make_windows(adjusted, window=window, horizon=h)
+        settings = {"random_state": 0, "target_transform": "auto"}
+        settings["normalize"] = "last"
+        if quick:
+            settings["epochs"] = QUICK_EPOCHS
+        estimator = forecaster(**settings).fit(X, y)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # short series padded
+            forecasts = adjuster.inverse_transform(estimator.forecast(adjusted, h))
+        return np.array(forecasts), {
+            "window": window,
+            "windows": len(X),
+            "epochs": int(estimator.n_iter_),
+            "adjusted series": adjuster.n_adjusted_,
+            "transform": estimator.target_transform_,
+        }
+
+    return fit_and_forecast
+
+
 # Row name -> function(histories, h, period, m, quick) returning the forecasts,
 # shape (n_series, h), or (forecasts, details): details (name -> value) are
 # shown beside the scores. ``histories`` is a list of 1-D float arrays,
@@ -124,6 +161,7 @@ def global_model(forecaster, **params):
 # period and ``quick`` asks for a run of seconds (few epochs).
 ROWS = {
     "LSTMForecaster() global": global_model(LSTMForecaster),
+    "LSTMForecaster seasonal recipe": seasonal_recipe(LSTMForecaster),
     "GRUForecaster() global": global_model(GRUForecaster),
     "LSTMForecaster() by hand": by_hand(LSTMForecaster),
     "GRUForecaster() by hand": by_hand(GRUForecaster),
