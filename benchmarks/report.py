@@ -574,6 +574,39 @@ def mcomp_goals(results):
     return lines
 
 
+# Issue 22: the seasonal recipe against the better of statsforecast's
+# AutoETS and Theta on every development panel, by 5% on the seasonal ones.
+RECIPE_MODEL = "LSTMForecaster seasonal recipe"
+RECIPE_PEERS = ("statsforecast AutoETS", "statsforecast Theta")
+RECIPE_MARGINS = {"M3 quarterly": 0.95, "tourism quarterly": 0.95}
+RECIPE_SECONDS = 300
+
+
+def recipe_goals(results):
+    """The seasonal recipe against the best of AutoETS and Theta, per panel."""
+    lines = []
+    for name, rows in _mcomp_rows(results).items():
+        ours = _find(rows, model=RECIPE_MODEL, validation=False)
+        peers = [_find(rows, model=peer, validation=False) for peer in RECIPE_PEERS]
+        if ours is None or None in peers:
+            continue
+        best = min(peers, key=lambda row: row["smape"])
+        margin = RECIPE_MARGINS.get(name, 1.0)
+        target = margin * best["smape"]
+        ahead = "5% ahead of" if margin < 1 else "ahead of"
+        lines.append(
+            [
+                f"{name}: the seasonal recipe {ahead} the best of AutoETS and "
+                f"Theta in under {RECIPE_SECONDS / 60:g} minutes",
+                f"sMAPE < {target:.2f} ({best['model'].split()[-1]} "
+                f"{best['smape']:.2f}), < {RECIPE_SECONDS} s",
+                f"{ours['smape']:.2f}, {ours['seconds']:.0f} s",
+                ours["smape"] < target and ours["seconds"] < RECIPE_SECONDS,
+            ]
+        )
+    return lines
+
+
 def covariates_goals(results):
     """The model with temperature against the naive forecasts and itself
     without covariates, by MAE on the test days."""
@@ -762,7 +795,9 @@ def goals(results):
                 row["ratio"] <= row["goal"],
             ]
         )
-    return lines + mcomp_goals(results) + covariates_goals(results)
+    return (
+        lines + mcomp_goals(results) + recipe_goals(results) + covariates_goals(results)
+    )
 
 
 def _met(met):

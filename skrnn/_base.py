@@ -307,9 +307,12 @@ class BaseRecurrentForecaster(
             self.normalize,
             # Read only when the values decide (one target, "auto").
             decision_sample(data.X, data.train_rows, targets, past)
-            if self.normalize == "auto" and n_targets == 1
+            if self.normalize == "auto"
+            and n_targets == 1
+            and self.target_transform_ is None
             else None,
             n_targets=n_targets,
+            log_space=self.target_transform_ is not None,
             custom_layers=self.preprocessing is not None
             or self.postprocessing is not None,
         )

@@ -54,7 +54,9 @@ _PARAMETERS = """
           (counts such as sunspots, whose steps follow their level); else
           ``"last"``, more accurate on a series of steady scale (see the
           defaults page). ``"last"`` with ``preprocessing`` or
-          ``postprocessing``;
+          ``postprocessing``, and with a ``target_transform`` (in log
+          space a series' scale is a shift, which ``"last"`` removes;
+          ahead of ``"window"`` on four of five seasonal panels);
         - ``None``: no scaling, as in a plain Keras model.
     output_scale : float, default=1.0
         Multiply the output layer's values by this, like the course's

@@ -45,6 +45,20 @@ def test_scaled_targets_come_back_as_the_series_values(normalize):
     assert_allclose(scaling.outputs(targets, statistics), y, rtol=1e-5)
 
 
+def test_normalize_auto_is_last_in_log_space_for_any_container():
+    panel = seasonal_panel()
+    X, y = make_windows(panel, window=8, horizon=4)
+    # Without a transform the panel's sizes (10 to 1000) call for "window".
+    assert tiny().fit(X, y).normalize_ == "window"
+    for data in (panel, dict(enumerate(panel))):
+        X, y = make_windows(data, window=8, horizon=4)
+        model = tiny(target_transform="auto").fit(X, y)
+        assert (model.target_transform_, model.normalize_) == ("log", "last")
+    # An explicit normalize is kept.
+    model = tiny(target_transform="log", normalize="window").fit(X, y)
+    assert model.normalize_ == "window"
+
+
 def test_auto_is_log_for_positive_values_and_log1p_for_zeros():
     series = np.array([3.0, 5.0, 4.0, 6.0, 5.0, 7.0])
     X, y = make_windows(series, window=2)
