@@ -20,7 +20,9 @@ days of 48 steps leave no room for a daylight-saving jump, so the times are
 standard time; ``ds`` marks the start of each half-hour. ``workday`` is 0 on
 weekends and on Victoria's 10 public holidays of 2014 (New Year, Australia
 Day, Labour Day, Good Friday, Easter Monday, Anzac Day, Queen's Birthday,
-Melbourne Cup, Christmas, Boxing Day); ``holiday`` is 1 on those 10 days.
+Melbourne Cup, Christmas, Boxing Day); ``holiday`` is 1 on those 10 days,
+the same days as the weekday holidays of ``CalendarFeatures(country="AU",
+subdiv="VIC")``.
 
 Covariates known a day ahead: ``workday`` and ``holiday`` are calendar
 facts. ``temperature`` is the observed temperature, which stands in for the

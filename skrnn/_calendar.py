@@ -29,6 +29,49 @@ def _cycle_position(times, feature):
     return np.asarray(times.day_of_year - 1) / days_in_year
 
 
+def _country_holidays(country, subdiv, years):
+    """The dates of ``country``'s (and ``subdiv``'s) holidays in ``years``.
+
+    Raises ImportError without the ``holidays`` package, and a ValueError
+    naming the parameter for a code the package does not know.
+    """
+    if country is None:
+        if subdiv is not None:
+            raise ValueError(
+                f"subdiv={subdiv!r} is a region of a country: pass country= too, "
+                f"e.g. CalendarFeatures(country='AU', subdiv={subdiv!r})."
+            )
+        return []
+    try:
+        import holidays
+    except ImportError as error:
+        raise ImportError(
+            f"CalendarFeatures(country={country!r}) reads the holidays from the "
+            "holidays package: pip install skrnn[holidays] (or pip install "
+            "holidays), or pass the dates as holidays=[...]."
+        ) from error
+    supported = holidays.list_supported_countries()
+    if country not in supported:
+        hint = (
+            f" Did you mean country={country.upper()!r}?"
+            if country.upper() in supported
+            else ""
+        )
+        raise ValueError(
+            f"country={country!r} is not a country code of the holidays package: "
+            "use an ISO 3166-1 alpha-2 code such as 'AU', 'US' or 'DE' "
+            f"(holidays.list_supported_countries() lists them).{hint}"
+        )
+    try:
+        calendar = holidays.country_holidays(country, subdiv=subdiv, years=years)
+    except NotImplementedError as error:
+        raise ValueError(
+            f"subdiv={subdiv!r} is not a subdivision of country={country!r} in "
+            f"the holidays package; its codes: {supported[country]}."
+        ) from error
+    return list(calendar.keys())
+
+
 class CalendarFeatures(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     """Add periodic calendar features and a holiday flag to timestamped rows.
 
@@ -46,9 +89,16 @@ class CalendarFeatures(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
     ================  =====================================================
 
     The columns are ``{feature}_sin`` and ``{feature}_cos``; with
-    ``holidays``, a last column ``holiday`` is 1 (int8) on the rows whose
-    date is one of them, else 0. Everything is read from the local wall
-    clock of the timestamps, also for tz-aware ones.
+    ``holidays`` or ``country``, a last column ``holiday`` is 1 (int8) on
+    the rows whose date is a holiday, else 0. Everything is read from the
+    local wall clock of the timestamps, also for tz-aware ones.
+
+    ``country`` (and ``subdiv``) take the public holidays of a country (or
+    of one of its regions) from the `holidays
+    <https://pypi.org/project/holidays/>`_ package (``pip install
+    skrnn[holidays]``), for the years of whatever rows are transformed:
+    the training rows and the forecast period alike. Dates in ``holidays``
+    are added to them.
 
     The features depend on the timestamps alone, so they can be computed
     for dates that have no target yet: pass the rows (or the
@@ -68,7 +118,17 @@ class CalendarFeatures(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
     holidays : array-like of dates, default=None
         Dates of the holidays (strings such as ``"2024-12-25"``,
         Timestamps or ``datetime.date``; a time of day is ignored). ``None``
-        adds no ``holiday`` column; an empty list adds one of zeros.
+        adds no ``holiday`` column (unless ``country`` is given); an empty
+        list adds one of zeros.
+    country : str, default=None
+        A country code of the ``holidays`` package, ISO 3166-1 alpha-2 such
+        as ``"AU"``, ``"US"`` or ``"DE"``, whose public holidays (observed
+        days included) are flagged in the ``holiday`` column, beside the
+        dates of ``holidays``. Needs the optional ``holidays`` package.
+    subdiv : str, default=None
+        A subdivision code of ``country`` (a state, province or region,
+        e.g. ``"VIC"`` for Victoria in ``"AU"``), adding its own holidays
+        (Melbourne Cup day in Victoria). ``None`` takes the national ones.
 
     Attributes
     ----------
@@ -81,7 +141,10 @@ class CalendarFeatures(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         The names of the columns ``transform`` adds, in order, e.g. for the
         future-known covariates of :func:`~skrnn.make_windows`.
     holidays_ : DatetimeIndex or None
-        The holidays as sorted, unique midnights (tz-naive).
+        The holidays as sorted, unique midnights (tz-naive): the dates of
+        ``holidays`` and, with ``country``, its holidays in the years of
+        the rows seen in :term:`fit` (``transform`` adds those of any other
+        year it meets).
 
     See Also
     --------
@@ -109,6 +172,21 @@ class CalendarFeatures(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
     2024-12-24 06:00:00       1.0       0.0        0
     2024-12-25 06:00:00       1.0       0.0        1
     2024-12-26 06:00:00       1.0       0.0        0
+
+    With ``country`` and ``subdiv`` (and the ``holidays`` package), the
+    holidays come from that region's calendar: Melbourne Cup day is a
+    holiday in Victoria, not in New South Wales.
+
+    >>> days = pd.date_range("2024-11-04", periods=3, freq="D")
+    >>> vic = CalendarFeatures(features=[], country="AU", subdiv="VIC")
+    >>> vic.fit_transform(days)
+                holiday
+    2024-11-04        0
+    2024-11-05        1
+    2024-11-06        0
+    >>> nsw = CalendarFeatures(features=[], country="AU", subdiv="NSW")
+    >>> nsw.fit_transform(days)["holiday"].tolist()
+    [0, 0, 0]
 
     On a long DataFrame, the columns are appended; the same transformer then
     builds the features of the forecast period:
@@ -143,12 +221,24 @@ class CalendarFeatures(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         "time_col": "no_validation",
         "features": [list, tuple],
         "holidays": ["array-like", None],
+        "country": [str, None],
+        "subdiv": [str, None],
     }
 
-    def __init__(self, *, time_col=None, features=PERIODS, holidays=None):
+    def __init__(
+        self,
+        *,
+        time_col=None,
+        features=PERIODS,
+        holidays=None,
+        country=None,
+        subdiv=None,
+    ):
         self.time_col = time_col
         self.features = features
         self.holidays = holidays
+        self.country = country
+        self.subdiv = subdiv
 
     def fit(self, X, y=None):
         """Check the parameters and that ``X`` has timestamps.
@@ -173,16 +263,22 @@ class CalendarFeatures(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
                 f"features must name each of {list(PERIODS)} at most once; got "
                 f"{list(self.features)!r}."
             )
-        if not self.features and self.holidays is None:
+        flags_holidays = self.holidays is not None or self.country is not None
+        if not self.features and not flags_holidays:
             raise ValueError(
                 "features=[] and holidays=None add no column: name some features "
-                "or pass holidays."
+                "or pass holidays (or country)."
             )
+        # Checked before X is read: a wrong code or a missing package is the
+        # first thing to fix, whatever the data.
+        _country_holidays(self.country, self.subdiv, years=[])
         self.holidays_ = self._holiday_dates()
         self.calendar_columns_ = [
             f"{feature}_{part}" for feature in self.features for part in ("sin", "cos")
-        ] + ([] if self.holidays is None else ["holiday"])
-        self._timestamps(X)
+        ] + (["holiday"] if flags_holidays else [])
+        times = self._timestamps(X)
+        if self.country is not None:
+            self.holidays_ = self.holidays_.union(self._country_dates(times))
         if self._is_frame(X):
             _check_feature_names(self, X, reset=True)
             self.n_features_in_ = X.shape[1]
@@ -217,8 +313,11 @@ class CalendarFeatures(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
             columns[f"{feature}_sin"] = np.sin(angle)
             columns[f"{feature}_cos"] = np.cos(angle)
         if self.holidays_ is not None:
+            holidays = self.holidays_
+            if self.country is not None:
+                holidays = holidays.union(self._country_dates(times))
             dates = times.tz_localize(None) if times.tz is not None else times
-            columns["holiday"] = dates.normalize().isin(self.holidays_).astype("int8")
+            columns["holiday"] = dates.normalize().isin(holidays).astype("int8")
         if not self._is_frame(X):
             return pd.DataFrame(columns, index=X)
         return pd.concat([X, pd.DataFrame(columns, index=X.index)], axis=1)
@@ -264,11 +363,14 @@ class CalendarFeatures(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         return self
 
     def _holiday_dates(self):
-        """``holidays`` as sorted unique tz-naive midnights, or None."""
-        if self.holidays is None:
-            return None
+        """``holidays`` as sorted unique tz-naive midnights, or None.
+
+        Empty rather than None when only ``country`` gives holidays.
+        """
         import pandas as pd
 
+        if self.holidays is None:
+            return None if self.country is None else pd.DatetimeIndex([])
         try:
             dates = pd.DatetimeIndex(pd.to_datetime(list(self.holidays)))
         except (TypeError, ValueError) as error:
@@ -279,6 +381,14 @@ class CalendarFeatures(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         if dates.tz is not None:
             dates = dates.tz_localize(None)
         return dates.normalize().unique().sort_values()
+
+    def _country_dates(self, times):
+        """The holidays of ``country`` in the years of ``times``, as midnights."""
+        import pandas as pd
+
+        years = sorted(set(times.year))
+        dates = _country_holidays(self.country, self.subdiv, years=years)
+        return pd.DatetimeIndex(pd.to_datetime(sorted(dates))).unique()
 
     def _is_frame(self, X):
         return hasattr(X, "columns")
@@ -302,7 +412,7 @@ class CalendarFeatures(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
                 raise ValueError(
                     f"X already has the column(s) {clashes}, which CalendarFeatures "
                     "would add: drop or rename them first (or leave the feature out "
-                    "of features=, or holidays=None for 'holiday')."
+                    "of features=, or holidays=None and country=None for 'holiday')."
                 )
         elif isinstance(X, pd.DatetimeIndex):
             times, where = X, "X"

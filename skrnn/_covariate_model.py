@@ -11,8 +11,9 @@ steps and ``horizon`` future ones. The model reads, at every step:
 - a 0/1 channel that marks the future steps;
 
 categorical covariates through an embedding each. The static covariates
-(read at the first step) are standardised or embedded and joined to the
-recurrent stack's output, before the dense head. Every layer here is a
+(read at the first step) are standardised or embedded, repeated at every
+step beside those inputs, and also returned apart, for the model to join to
+the recurrent stack's output before the dense head. Every layer here is a
 registered, serialisable Keras layer.
 """
 
@@ -216,11 +217,24 @@ def covariate_inputs(windows, layout, scaling, seeds):
                 parts.append(past_only(embedded) if kind == "past" else embedded)
     if horizon:
         parts.append(FutureSteps(window, name="future_steps")(windows))
+    static = _static_inputs(windows, layout, scaling, seeds)
+    if static is not None:
+        # Every step reads the statics, so that the recurrent cells can make
+        # a step's effect depend on them (a promotion's gain on the kind of
+        # store): a head that only adds them can shift a forecast, not that.
+        parts.append(
+            keras.layers.RepeatVector(layout.length, name="static_every_step")(static)
+        )
     sequence = (
         parts[0]
         if len(parts) == 1
         else keras.layers.Concatenate(name="step_inputs")(parts)
     )
+    return sequence, static, target_windows
+
+
+def _static_inputs(windows, layout, scaling, seeds):
+    """The static covariates, standardised or embedded, as one vector."""
     static_parts = []
     numeric = _numeric(layout, layout.static)
     if numeric:
@@ -239,7 +253,7 @@ def covariate_inputs(windows, layout, scaling, seeds):
             if len(static_parts) == 1
             else keras.layers.Concatenate(name="static_inputs")(static_parts)
         )
-    return sequence, static, target_windows
+    return static
 
 
 def model_scaling(

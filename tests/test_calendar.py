@@ -1,4 +1,6 @@
 import datetime
+import pickle
+import sys
 
 import numpy as np
 import pandas as pd
@@ -215,3 +217,65 @@ def test_bad_input_is_named(panel):
     with pytest.raises(ValueError, match="set_output.*'polars'"):
         fitted.set_output(transform="polars")
     assert fitted.set_output(transform="pandas") is fitted
+
+
+def test_country_and_region_holidays_without_typing_them():
+    pytest.importorskip("holidays")
+    # Fitted on 2024, transforming 2025's rows too: each year's own holidays.
+    days = pd.date_range("2024-11-04", periods=3, freq="D").append(
+        pd.DatetimeIndex(["2024-12-24", "2024-12-25", "2025-11-04", "2025-12-25"])
+    )
+    victoria = CalendarFeatures(features=[], country="AU", subdiv="VIC")
+    victoria.fit(days[:5])
+    flags = victoria.transform(days)["holiday"]
+    # Melbourne Cup day (first Tuesday of November) and Christmas.
+    assert flags.tolist() == [0, 1, 0, 0, 1, 1, 1]
+    assert pd.Timestamp("2024-11-05") in victoria.holidays_
+    assert pd.Timestamp("2025-11-04") not in victoria.holidays_  # not fitted on
+    nsw = CalendarFeatures(features=[], country="AU", subdiv="NSW").fit(days)
+    assert nsw.transform(days)["holiday"].tolist() == [0, 0, 0, 0, 1, 0, 1]
+    national = CalendarFeatures(features=[], country="AU").fit(days)
+    assert national.transform(days)["holiday"].tolist() == [0, 0, 0, 0, 1, 0, 1]
+
+
+def test_country_holidays_combine_with_typed_dates_and_survive_pickling(panel):
+    pytest.importorskip("holidays")
+    calendar = CalendarFeatures(
+        time_col="ds", features=["hour"], holidays=["2024-12-24"], country="AU"
+    )
+    future = pd.DataFrame(
+        {
+            "unique_id": "a",
+            "ds": pd.to_datetime(["2024-12-24 09:00", "2024-12-25 09:00"]),
+        }
+    )
+    calendar.fit(future)
+    assert calendar.calendar_columns_ == ["hour_sin", "hour_cos", "holiday"]
+    assert calendar.transform(future)["holiday"].tolist() == [1, 1]
+    copy = pickle.loads(pickle.dumps(calendar))
+    pd.testing.assert_frame_equal(copy.transform(future), calendar.transform(future))
+    assert clone(calendar).get_params() == calendar.get_params()
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"country": "XX"}, r"country='XX' is not a country code.*'AU'"),
+        ({"country": "au"}, r"Did you mean country='AU'\?"),
+        ({"country": "AU", "subdiv": "Melbourne"}, r"subdiv='Melbourne'.*'VIC'"),
+        ({"subdiv": "VIC"}, r"pass country= too"),
+    ],
+)
+def test_unknown_country_or_region_is_named_before_reading_x(params, match):
+    pytest.importorskip("holidays")
+    # X is not even timestamps: the code is checked first.
+    with pytest.raises(ValueError, match=match):
+        CalendarFeatures(**params).fit(np.zeros((3, 1)))
+
+
+def test_country_without_the_holidays_package_says_what_to_install(monkeypatch):
+    # A None entry in sys.modules makes the import fail as if not installed.
+    monkeypatch.setitem(sys.modules, "holidays", None)
+    times = pd.date_range("2024-12-24", periods=2, freq="D")
+    with pytest.raises(ImportError, match=r"pip install skrnn\[holidays\]"):
+        CalendarFeatures(country="AU").fit(times)

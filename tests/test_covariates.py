@@ -305,3 +305,50 @@ def test_one_series_with_future_covariates_forecasts_from_a_dataframe():
     lifted = forecast[ahead["promo"] == 1].mean()
     plain = forecast[ahead["promo"] == 0].mean()
     assert 40.0 < lifted - plain < 60.0
+
+
+def _promotion_panel(n_steps, seed):
+    """Six series at 50, promotions on 10% of the steps adding 10 (kind 0)
+    or 40 (kind 1): the kind is only a static column."""
+    rng = np.random.RandomState(seed)
+    series = {}
+    for i in range(6):
+        promotion = (rng.rand(n_steps) < 0.1).astype(float)
+        gain = 40 if i % 2 else 10
+        values = 50 + rng.randn(n_steps) + gain * promotion
+        series[f"s{i}"] = pd.DataFrame(
+            {"y": values, "promotion": promotion, "kind": i % 2}
+        )
+    return series
+
+
+def test_a_static_attribute_sets_what_a_promotion_adds():
+    """Windows of 3 steps rarely show a promotion: what one adds is told by
+    the static kind alone, so the forecast must follow the attribute."""
+
+    def windows(series):
+        return make_windows(
+            series, window=3, target="y", future=["promotion"], static=["kind"]
+        )
+
+    X, y = windows(_promotion_panel(80, seed=0))
+    model = LSTMForecaster(
+        units=8, epochs=8, learning_rate=0.02, early_stopping=False,
+        normalize="last", random_state=0,
+    ).fit(X, y)  # fmt: skip
+    held_out = _promotion_panel(80, seed=1)
+    X_new, y_new = windows(held_out)
+    relabelled, _ = windows(
+        {key: frame.assign(kind=1 - frame["kind"]) for key, frame in held_out.items()}
+    )
+    values = np.asarray(X_new)
+    # Promotion days after three days without one.
+    quiet = (values[:, :3, 1].sum(axis=1) == 0) & (values[:, 3, 1] == 1)
+    forecast, forecast_relabelled = model.predict(X_new), model.predict(relabelled)
+    for kind, truth, moved in ((0, 60, 30), (1, 90, -30)):
+        rows = quiet & (values[:, 0, 2] == kind)
+        assert rows.sum() >= 10
+        assert y_new[rows].mean() == pytest.approx(truth, abs=0.5)
+        assert forecast[rows].mean() == pytest.approx(truth, rel=0.1)
+        shift = (forecast_relabelled - forecast)[rows].mean()
+        assert shift == pytest.approx(moved, rel=0.2)

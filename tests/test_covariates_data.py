@@ -132,20 +132,44 @@ def test_report_table_and_goal_of_the_covariates_rows():
         row("LSTMForecaster, with calendar only", 280.0),
         row("LSTMForecaster, demand alone", 300.0),
         row(report.COVARIATES_MODEL, 1.0, validation=True),  # not a test score
+        row(report.COVARIATES_GBM, 200.0, "gbm"),
     ]
     title, headers, lines = report.covariates_table({"covariates": rows})
     assert title == "Day-ahead demand of Victoria: 73 test days x 48 half-hours"
-    assert [line[0] for line in lines] == [r["model"] for r in rows[:5]]
+    assert [line[0] for line in lines] == [
+        r["model"] for r in rows if not r["validation"]
+    ]
     assert lines[0][1:4] == ["322", "3.22", "-"]
     assert lines[2][1:4] + lines[2][5:] == ["250", "2.50", "12.0", "window 96"]
-    [goal] = report.covariates_goals({"covariates": rows})
+    goal, against_gbm = report.covariates_goals({"covariates": rows})
     assert goal[1:] == [
         "MAE < 294 MW (seasonal naive, previous week)",
         "250 MW",
         True,
     ]
+    assert against_gbm[1:] == ["MAE < 200 MW", "250 MW", False]
+    assert lines[-1][1:4] == ["200", "2.00", "12.0"]
     rows[2] = row(report.COVARIATES_MODEL, 297.0)
     assert report.covariates_goals({"covariates": rows})[0][3] is False
     # Without the reference rows there is no verdict.
     assert report.covariates_goals({"covariates": rows[2:3]})[0][3] is None
     assert report.covariates_goals({}) == []
+
+
+def test_gradient_boosting_features_are_known_at_each_midnight():
+    from benchmarks import covariates
+
+    # Demand d on day d; temperature rising through the days.
+    frame = data.to_long(raw_days(10))
+    days = np.array([8, 9])
+    X, names = covariates.gbm_features(frame, [], days)
+    assert X.shape == (2 * 48, len(names))
+    column = dict(zip(names, X.T))
+    assert column["lead"][:3].tolist() == [0, 1, 2]
+    assert column["load_1_day_before"][[0, 47, 48]].tolist() == [7, 7, 8]
+    assert column["load_7_days_before"][[0, 48]].tolist() == [1, 2]
+    assert column["previous_day_mean"][[0, 48]].tolist() == [7, 8]
+    temperature = frame["temperature"].to_numpy().reshape(-1, 48)
+    assert column["day_max_temperature"][0] == temperature[8].max()
+    assert column["temperature"][5] == temperature[8, 5]
+    assert column["workday"][[0, 48]].tolist() == [1, 1]
