@@ -36,7 +36,6 @@ import argparse
 import dataclasses
 import fcntl
 import json
-import math
 import subprocess
 import sys
 import warnings
@@ -47,6 +46,7 @@ import numpy as np
 from benchmarks import _mcomp
 from benchmarks._common import progress
 from benchmarks.m_competitions import suited_window
+from skrnn._seasonal import is_seasonal, seasonal_index
 
 RESULTS = Path(__file__).with_name("accuracy_study.json")
 PEERS = Path(__file__).with_name("accuracy_study_peers.json")
@@ -129,34 +129,6 @@ def invert_log(forecasts, kind):
     if kind == "log1p":
         return np.expm1(forecasts)
     return forecasts
-
-
-def is_seasonal(x, m):
-    """The Theta method's 90% test: autocorrelation at lag m beyond its band."""
-    n = len(x)
-    if m <= 1 or n < 3 * m:
-        return False
-    centred = x - x.mean()
-    denominator = np.sum(centred**2)
-    if denominator == 0:
-        return False
-    acf = np.array(
-        [np.sum(centred[k:] * centred[:-k]) / denominator for k in range(1, m + 1)]
-    )
-    limit = 1.645 * math.sqrt((1 + 2 * np.sum(acf[: m - 1] ** 2)) / n)
-    return abs(acf[m - 1]) > limit
-
-
-def seasonal_index(x, m, multiplicative):
-    """The index of each season position ``t % m`` by classical decomposition."""
-    weights = np.r_[0.5, np.ones(m - 1), 0.5] / m if m % 2 == 0 else np.ones(m) / m
-    trend = np.convolve(x, weights, mode="valid")
-    start = (len(weights) - 1) // 2
-    positions = (np.arange(len(trend)) + start) % m
-    detrended = x[start : start + len(trend)]
-    detrended = detrended / trend if multiplicative else detrended - trend
-    index = np.array([detrended[positions == p].mean() for p in range(m)])
-    return index / index.mean() if multiplicative else index - index.mean()
 
 
 def deseasonalise(histories, m, multiplicative):
