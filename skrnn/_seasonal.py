@@ -113,7 +113,7 @@ def seasonal_index(values, m, multiplicative):
     return index / index.mean() if multiplicative else index - index.mean()
 
 
-class SeasonalAdjuster(TransformerMixin, BaseEstimator):
+class SeasonalAdjuster(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     """Remove each series' seasonal pattern, and put it back on forecasts.
 
     Fitted on a series or a panel (a list or dict of series), it estimates
@@ -272,6 +272,22 @@ class SeasonalAdjuster(TransformerMixin, BaseEstimator):
         X_restored : same container as ``X``
         """
         return self._apply(X, "X", None, remove=False)
+
+    def set_output(self, *, transform=None):
+        """Accept a Pipeline's output setting; the output keeps its container.
+
+        Parameters
+        ----------
+        transform : {"default", "pandas", "polars"} or None, default=None
+            Ignored: ``transform`` returns the series in the container it
+            was given (pandas series stay pandas).
+
+        Returns
+        -------
+        self : SeasonalAdjuster
+            The adjuster, unchanged.
+        """
+        return self
 
     def _apply(self, X, name, start, *, remove):
         check_is_fitted(self)
