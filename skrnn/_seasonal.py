@@ -145,8 +145,9 @@ class SeasonalAdjuster(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
     ----------
     season_length_ : int
         The season length used.
-    indices_ : list or dict of (ndarray of shape (season_length_,) or None)
-        Each series' seasonal index by season position, counted from the
+    indices_ : list or dict of (ndarray or None)
+        Each series' seasonal index, one value per season position
+        (``season_length_`` of them) counted from the
         series' first value; None for a series left as it was. A dict
         with the panel's keys for a dict panel, else a list.
     multiplicative_ : list or dict of bool
