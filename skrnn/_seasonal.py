@@ -253,7 +253,7 @@ class SeasonalAdjuster(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         -------
         X_adjusted : same container as ``X``
         """
-        return self._apply(X, "X", 0, remove=True)
+        return self._apply(X, remove=True)
 
     def inverse_transform(self, X):
         """Put each series' seasonal index back on forecasts.
@@ -272,7 +272,7 @@ class SeasonalAdjuster(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         -------
         X_restored : same container as ``X``
         """
-        return self._apply(X, "X", None, remove=False)
+        return self._apply(X, remove=False)
 
     def set_output(self, *, transform=None):
         """Accept a Pipeline's output setting; the output keeps its container.
@@ -290,12 +290,14 @@ class SeasonalAdjuster(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         """
         return self
 
-    def _apply(self, X, name, start, *, remove):
+    def _apply(self, X, *, remove):
+        """Remove (from the series' start) or restore (after the fitted
+        histories' end) each series' seasonal index."""
         check_is_fitted(self)
-        keys, series, _ = _read_panel(X, name, allow_2d=not remove)
+        keys, series, _ = _read_panel(X, "X", allow_2d=not remove)
         if keys != self.keys_:
             raise ValueError(
-                f"{name} holds the series {_shown(keys)}, but the adjuster was "
+                f"X holds the series {_shown(keys)}, but the adjuster was "
                 f"fitted on {_shown(self.keys_)}: pass the same series, in the "
                 "same container."
             )
@@ -311,7 +313,7 @@ class SeasonalAdjuster(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
             if index is None:
                 out.append(values)
                 continue
-            first = 0 if start == 0 else length
+            first = 0 if remove else length
             season = index[(first + np.arange(len(values))) % self.season_length_]
             if values.ndim == 2:
                 season = season[:, None]
