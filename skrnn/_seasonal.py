@@ -113,6 +113,17 @@ def seasonal_index(values, m, multiplicative):
     return index / index.mean() if multiplicative else index - index.mean()
 
 
+def _ratio_index(values, m):
+    """The multiplicative index of ``values``, or None where it is not
+    defined: a negative value, a centred average that is not positive, or a
+    season position with an index of 0 (every value there 0)."""
+    if np.any(values < 0):
+        return None
+    with np.errstate(divide="ignore", invalid="ignore"):
+        index = seasonal_index(values, m, multiplicative=True)
+    return index if np.all(np.isfinite(index)) and np.all(index > 0) else None
+
+
 class SeasonalAdjuster(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     """Remove each series' seasonal pattern, and put it back on forecasts.
 
@@ -134,9 +145,12 @@ class SeasonalAdjuster(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         yearly 1); ``1`` adjusts nothing.
     model : {"auto", "multiplicative", "additive"}, default="auto"
         ``"multiplicative"`` divides by an index around 1 (seasonal swings
-        that grow with the level; positive series only), ``"additive"``
-        subtracts one around 0; ``"auto"`` takes multiplicative for a
-        series whose every value is positive, additive otherwise.
+        that grow with the level), ``"additive"`` subtracts one around 0;
+        ``"auto"`` takes multiplicative for a series with no negative value
+        whose index is defined (a positive moving average, no season
+        position always 0), additive otherwise. Counts and visitors with a
+        few empty quarters stay multiplicative, so their adjusted values
+        are never negative and a log transform still applies.
     test : bool, default=True
         Adjust only the series that pass the seasonality test; ``False``
         adjusts every series at least three seasons long.
@@ -215,19 +229,24 @@ class SeasonalAdjuster(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
             m = _season_length_of_panel(X)
         indices, multiplicative = [], []
         for key, values in zip(keys, series, strict=True):
-            use_ratio = self.model == "multiplicative" or (
-                self.model == "auto" and bool(np.all(values > 0))
-            )
-            if self.model == "multiplicative" and not np.all(values > 0):
-                raise ValueError(
-                    f"model='multiplicative' needs positive values, but series "
-                    f"{key!r} holds {values.min():g}: use model='auto' (additive "
-                    "for such series) or model='additive'."
-                )
             seasonal = m > 1 and len(values) >= 3 * m
             if seasonal and self.test:
                 seasonal = is_seasonal(values, m)
-            indices.append(seasonal_index(values, m, use_ratio) if seasonal else None)
+            index, use_ratio = None, self.model != "additive"
+            if seasonal and use_ratio:
+                index = _ratio_index(values, m)
+                use_ratio = index is not None
+            undefined = np.any(values < 0) or (seasonal and index is None)
+            if self.model == "multiplicative" and undefined:
+                raise ValueError(
+                    "model='multiplicative' needs values that are not negative "
+                    f"and a positive seasonal level, but series {key!r} holds "
+                    f"{values.min():g}: use model='auto' (additive for such "
+                    "series) or model='additive'."
+                )
+            if seasonal and not use_ratio:
+                index = seasonal_index(values, m, multiplicative=False)
+            indices.append(index)
             multiplicative.append(use_ratio)
         self.season_length_ = int(m)
         self.n_adjusted_ = sum(index is not None for index in indices)

@@ -42,6 +42,28 @@ def test_an_additive_pattern_on_a_series_with_negative_values():
     assert_allclose(adjuster.inverse_transform(np.zeros(4)), pattern)
 
 
+def test_a_count_series_with_empty_quarters_stays_multiplicative():
+    # Visitors with two empty quarters: adjusting additively would make
+    # adjusted values negative (and rule out a log transform).
+    series = seasonal_series(24, level=20.0, trend=1.0)
+    series[[0, 9]] = 0.0
+    adjuster = SeasonalAdjuster(season_length=4).fit(series)
+
+    assert adjuster.multiplicative_ is True
+    adjusted = adjuster.transform(series)
+    assert adjusted.min() == 0.0
+    assert_allclose(adjuster.inverse_transform(adjusted), series)  # same start
+    assert np.argmax(adjuster.indices_) == 2  # the pattern survives two zeros
+
+
+def test_a_season_position_always_empty_is_adjusted_additively():
+    series = seasonal_series(24, pattern=np.array([0.0, 1.2, 1.6, 1.2]))
+    adjuster = SeasonalAdjuster(season_length=4).fit(series)
+
+    assert adjuster.multiplicative_ is False
+    assert_allclose(adjuster.transform(series), np.full(24, 100.0))
+
+
 def test_a_panel_keeps_its_container_and_each_series_its_own_index():
     rng = np.random.default_rng(0)
     panel = {
@@ -114,8 +136,8 @@ def test_restoring_the_adjusted_continuation_gives_the_series_back():
         ({}, np.arange(1.0, 30.0), "season_length=None reads the season"),
         (
             {"season_length": 4, "model": "multiplicative"},
-            np.r_[0.0, np.arange(1.0, 30.0)],
-            "model='multiplicative' needs positive values",
+            np.r_[-1.0, np.arange(1.0, 30.0)],
+            "model='multiplicative' needs values that are not negative",
         ),
         ({"season_length": 4}, np.r_[np.nan, np.arange(1.0, 30.0)], "NaN"),
         ({"season_length": 4}, np.ones((20, 2)), "one-dimensional"),
