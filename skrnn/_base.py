@@ -24,6 +24,7 @@ from skrnn._random import int_seed
 from skrnn._scaling import NORMALIZE_MODES, window_scaling
 from skrnn._scikeras_compat import KerasRegressorBase
 from skrnn._target_layout import target_layout
+from skrnn._theta import COMBINATIONS, check_combine
 from skrnn._trainers import (
     compile_kwargs,
     compile_settings,
@@ -128,6 +129,7 @@ class BaseRecurrentForecaster(
         "normalize": [StrOptions(set(NORMALIZE_MODES)), None],
         "output_scale": [Interval(Real, 0, None, closed="neither")],
         "target_transform": [StrOptions({*TARGET_TRANSFORMS, "auto"}), None],
+        "combine": [StrOptions(set(COMBINATIONS)), None],
         "preprocessing": [None, callable],
         "postprocessing": [None, callable],
         "bounds": [None, tuple, list],
@@ -168,6 +170,7 @@ class BaseRecurrentForecaster(
         normalize="auto",
         output_scale=1.0,
         target_transform=None,
+        combine=None,
         preprocessing=None,
         postprocessing=None,
         bounds=None,
@@ -199,6 +202,7 @@ class BaseRecurrentForecaster(
         self.normalize = normalize
         self.output_scale = output_scale
         self.target_transform = target_transform
+        self.combine = combine
         self.preprocessing = preprocessing
         self.postprocessing = postprocessing
         self.bounds = bounds
@@ -300,6 +304,7 @@ class BaseRecurrentForecaster(
             (None, None) if layout is None else (layout.targets, layout.window)
         )
         n_targets = data.X.shape[2] if layout is None else len(layout.targets)
+        check_combine(self.combine, data.X.shape[2], layout)
         self.target_transform_ = resolve_target_transform(
             self.target_transform, data.X, data.y, layout=layout, bounds=self.bounds
         )

@@ -75,6 +75,19 @@ _PARAMETERS = """
         negative, else None. Every feature of the windows is transformed;
         not for windows with covariates, nor with ``bounds`` (a log
         forecast is positive already).
+    combine : {{"theta"}} or None, default=None
+        Return the mean of the network's forecast and the theta method's
+        (simple exponential smoothing plus half the series' linear trend,
+        which won the M3 competition) of the same history: ``forecast``
+        fits the theta method to each series it is given and averages.
+        The network learns what a panel's series share; the theta method
+        follows each series' own recent trend, which a global network
+        cannot see. Ahead of the network alone on the seasonal panels of
+        the defaults page's third round. The theta method here has no
+        season: remove seasons first with :class:`~skrnn.SeasonalAdjuster`.
+        ``predict`` and the intervals' widths are the network's (the
+        intervals are centred on the combined forecast). For windows of
+        one feature without covariates.
     preprocessing : callable or None, default=None
         ``f(windows) -> windows`` applied as a ``keras.layers.Lambda`` to the
         input windows, before any scaling. Use ``keras.ops`` inside.

@@ -17,6 +17,7 @@ from skrnn._histories import read_histories
 from skrnn._inference import PREDICT_BATCH_SIZE, make_rollout_function
 from skrnn._scaling import window_location_scale
 from skrnn._target_layout import forecast_order, output_features
+from skrnn._theta import check_combine, combine
 
 
 class ForecastMixin(CalibrationMixin):
@@ -210,6 +211,7 @@ class ForecastMixin(CalibrationMixin):
         if coverage is not None:
             coverage = check_coverage(coverage)
         layout = self._layout()
+        check_combine(getattr(self, "combine", None), self.input_shape_[-1], layout)
         if layout is None:
             if future is not None or static is not None:
                 raise ValueError(
@@ -243,6 +245,9 @@ class ForecastMixin(CalibrationMixin):
                 histories.values, windows, steps, coverage
             )
         y_pred = self._roll_out(windows, steps, order, ahead)
+        bounds = check_bounds(self.bounds)
+        if getattr(self, "combine", None) is not None:  # None: fitted before it
+            y_pred = clip(combine(y_pred, histories.values, self.combine), bounds)
         interval = None
         if coverage is not None:
             widths = self._calibrated_widths(
@@ -250,7 +255,6 @@ class ForecastMixin(CalibrationMixin):
             )
             scale, flat = window_scales(self._target_past(windows))
             width = np.where(flat[:, None], widths[1], widths[0]) * scale[:, None]
-            bounds = check_bounds(self.bounds)
             interval = clip(np.stack([y_pred - width, y_pred + width], -1), bounds)
         return histories.wrap(y_pred, interval, dates)
 
