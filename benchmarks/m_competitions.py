@@ -117,17 +117,19 @@ def global_model(forecaster, **params):
     return fit_and_forecast
 
 
-def seasonal_recipe(forecaster):
+def seasonal_recipe(forecaster, **params):
     """A row: the user guide's recipe for a seasonal business panel.
 
     :class:`~skrnn.SeasonalAdjuster` (``season_length=m``; yearly and other
     series, ``m = 1``, are left as they are) removes each seasonal series'
     pattern, one global ``forecaster(target_transform="auto",
-    normalize="last")`` learns the adjusted panel in log space (``log1p``
-    for tourism's empty quarters) as :func:`global_model` does, and the
-    pattern is put back on its forecasts. Chosen by the accuracy study
-    (``benchmarks/accuracy_study.py``, docs/defaults.rst) on validation
-    tails only.
+    normalize="last", **params)`` learns the adjusted panel in log space
+    (``log1p`` for tourism's empty quarters) as :func:`global_model` does,
+    and the pattern is put back on its forecasts. Chosen by the accuracy
+    study (``benchmarks/accuracy_study.py``, docs/defaults.rst) on
+    validation tails only. With ``combine="theta"`` the forecasts are
+    the mean of the network's and the theta method's, with 90% intervals
+    (their coverage of the values to forecast is shown beside the scores).
     """
 
     def fit_and_forecast(histories, h, period, m, quick):
@@ -136,20 +138,25 @@ def seasonal_recipe(forecaster):
         window = suited_window(adjusted, h)
         X, y = make_windows(adjusted, window=window, horizon=h)
         settings = {"random_state": 0, "target_transform": "auto"}
-        settings["normalize"] = "last"
+        settings |= {"normalize": "last", **params}
         if quick:
             settings["epochs"] = QUICK_EPOCHS
         estimator = forecaster(**settings).fit(X, y)
+        coverage = 0.9 if params.get("combine") else None
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # short series padded
-            forecasts = adjuster.inverse_transform(estimator.forecast(adjusted, h))
-        return np.array(forecasts), {
+            forecasts = estimator.forecast(adjusted, h, coverage=coverage)
+        details = {
             "window": window,
             "windows": len(X),
             "epochs": int(estimator.n_iter_),
             "adjusted series": adjuster.n_adjusted_,
             "transform": estimator.target_transform_,
         }
+        if coverage:
+            forecasts, intervals = zip(*forecasts, strict=True)
+            details["interval"] = np.array(adjuster.inverse_transform(list(intervals)))
+        return np.array(adjuster.inverse_transform(list(forecasts))), details
 
     return fit_and_forecast
 
@@ -162,6 +169,9 @@ def seasonal_recipe(forecaster):
 ROWS = {
     "LSTMForecaster() global": global_model(LSTMForecaster),
     "LSTMForecaster seasonal recipe": seasonal_recipe(LSTMForecaster),
+    "LSTMForecaster seasonal recipe + theta": seasonal_recipe(
+        LSTMForecaster, combine="theta"
+    ),
     "GRUForecaster() global": global_model(GRUForecaster),
     "LSTMForecaster() by hand": by_hand(LSTMForecaster),
     "GRUForecaster() by hand": by_hand(GRUForecaster),
@@ -181,6 +191,12 @@ def measure(subsets, *, quick, validation, models=None):
                 function, subset.histories, subset.h, subset.period, subset.m, quick
             )
             forecasts, details = result if isinstance(result, tuple) else (result, {})
+            interval = details.pop("interval", None)
+            if interval is not None:
+                inside = (subset.actuals >= interval[..., 0]) & (
+                    subset.actuals <= interval[..., 1]
+                )
+                details["90% interval covers"] = f"{100 * inside.mean():.1f}%"
             row = _mcomp.row(
                 subset, model, "skrnn", forecasts, seconds=seconds, details=details
             )
