@@ -175,7 +175,12 @@ def test_the_user_guide_recipe_forecasts_a_seasonal_panel_in_its_own_units():
     adjusted = adjuster.fit_transform(panel)
     X, y = make_windows(adjusted, window=8, horizon=4)
     model = LSTMForecaster(
-        units=4, epochs=2, target_transform="auto", normalize="last", random_state=0
+        units=4,
+        epochs=2,
+        target_transform="auto",
+        normalize="last",
+        combine="theta",
+        random_state=0,
     ).fit(X, y)
     adjusted_forecasts = model.forecast(adjusted, 4)
     forecasts = adjuster.inverse_transform(adjusted_forecasts)
