@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from skrnn import LSTMForecaster, make_windows
+from skrnn import LSTMForecaster, load, make_windows
 from skrnn._theta import _smoothed, theta_forecast
 
 
@@ -53,7 +53,7 @@ def panel_and_model():
 
 
 def test_combine_averages_the_network_and_theta_and_centres_the_interval(
-    panel_and_model,
+    panel_and_model, tmp_path
 ):
     panel, X, y, model = panel_and_model
     network = model.forecast(panel, 5)
@@ -71,6 +71,9 @@ def test_combine_averages_the_network_and_theta_and_centres_the_interval(
 
     refitted = LSTMForecaster(4, epochs=2, random_state=0, combine="theta")
     assert_allclose(refitted.fit(X, y).forecast(panel[0], 5), both_one, rtol=1e-5)
+    path = tmp_path / "combined.skrnn"
+    refitted.save(path)
+    assert_allclose(load(path).forecast(panel[0], 5), both_one, rtol=1e-5)
 
 
 def test_combine_refuses_windows_of_several_features_before_fitting(panel_and_model):
