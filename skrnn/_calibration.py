@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 
+from skrnn._theta import combine
 from skrnn._validation_split import ValidationSplit
 
 # Forecast origins (at least) whose errors calibrate forecast intervals.
@@ -397,10 +398,11 @@ class CalibrationMixin:
         layout = self._layout()
         chunk = self.n_outputs_ // len(targets)
         n_steps = -(-steps // chunk) * chunk
-        segments = []
+        segments, starts = [], []
         for series, series_origins in zip(values, origins, strict=True):
             if not len(series_origins):
                 continue
+            starts.extend(series[:origin] for origin in series_origins)
             # Past the series' end the truth is unknown: NaN.
             padded = np.concatenate(
                 [series, np.full((n_steps, series.shape[1]), np.nan)]
@@ -413,6 +415,7 @@ class CalibrationMixin:
             ahead = segments[:, past:][:, :, list(layout.future)]
             known &= ~np.isnan(ahead).any(axis=(1, 2))
         segments = segments[known]
+        starts = [start for start, keep in zip(starts, known, strict=True) if keep]
         truth = segments[:, past : past + steps][:, :, targets]
         if layout is not None:
             # What is unknown after the origin, as in a forecast's segments.
@@ -425,6 +428,10 @@ class CalibrationMixin:
             windows = segments[batch, :length]
             ahead = segments[batch, length:] if layout is not None else None
             forecasts = self._roll_out(windows, steps, order, ahead)
+            if getattr(self, "combine", None) is not None:
+                # The combined forecast's errors, from the history before
+                # each origin, calibrate its intervals.
+                forecasts = combine(forecasts, starts[batch], self.combine)
             scale, flat[batch] = window_scales(self._target_past(windows))
             errors[batch] = (truth[batch] - forecasts) / scale[:, np.newaxis, :]
         return lead_widths(errors, flat, coverage)

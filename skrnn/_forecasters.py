@@ -85,9 +85,9 @@ _PARAMETERS = """
         cannot see. Ahead of the network alone on the seasonal panels of
         the defaults page's third round. The theta method here has no
         season: remove seasons first with :class:`~skrnn.SeasonalAdjuster`.
-        ``predict`` and the intervals' widths are the network's (the
-        intervals are centred on the combined forecast). For windows of
-        one feature without covariates.
+        ``predict`` stays the network's; ``forecast``'s intervals are
+        calibrated on the combined forecasts' errors. For windows of one
+        feature without covariates.
     preprocessing : callable or None, default=None
         ``f(windows) -> windows`` applied as a ``keras.layers.Lambda`` to the
         input windows, before any scaling. Use ``keras.ops`` inside.

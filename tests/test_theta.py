@@ -66,7 +66,9 @@ def test_combine_averages_the_network_and_theta_and_centres_the_interval(
         assert_allclose(both, (alone + theta_forecast(series, 5)) / 2)
     both_one, both_interval = combined.forecast(panel[0], 5, coverage=0.8)
     assert_allclose(both_interval.mean(axis=1), both_one)
-    assert_allclose(np.diff(both_interval), np.diff(network_interval))  # widths
+    # Calibrated on the combination's own errors, smaller on a trend that
+    # the theta method follows than the network's alone.
+    assert np.all(np.diff(both_interval) < np.diff(network_interval))
     assert not np.allclose(both_one, network_one)
 
     refitted = LSTMForecaster(4, epochs=2, random_state=0, combine="theta")
