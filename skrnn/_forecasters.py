@@ -105,6 +105,16 @@ _PARAMETERS = """
         Windows per gradient step.
     epochs : int, default=100
         Maximum number of passes over the training windows.
+    max_windows : int or None, default=None
+        Train on at most this many windows: when more remain after the
+        validation tail is held out, a random subset of them, drawn with
+        ``random_state`` and the same in every epoch, is trained on (the
+        validation tail stays whole). Each epoch costs less, but the fit
+        needs more of them, and the forecasts can be less accurate: on
+        Victoria's demand with covariates (11,065 windows of 168 steps),
+        ``max_windows=5000`` fitted in 196 s instead of 278 s, with a
+        validation MAE of 140 MW instead of 125 (see the defaults page).
+        ``None`` trains on every window.
     validation_fraction : float in [0, 1) or splitter, default=0.1
         Fraction of the windows, taken from the end (the most recent ones,
         never shuffled into training), held out to monitor training and to
