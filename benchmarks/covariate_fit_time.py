@@ -59,6 +59,7 @@ QUICK = {"n_series": 2, "train_days": 12, "test_days": 2}
 ROWS = {
     "defaults": {},
     "max_windows=5000": {"max_windows": 5000},
+    "batch_size=128, learning_rate=0.006": {"batch_size": 128, "learning_rate": 0.006},
 }
 QUICK_SETTINGS = {"epochs": 2, "units": 8}
 
