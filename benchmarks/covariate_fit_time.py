@@ -40,7 +40,6 @@ TRAIN_DAYS = 112
 TEST_DAYS = 14
 WINDOW = 168
 HORIZON = 24
-PAST = ["price"]
 FUTURE = [
     "temperature",
     "cloud",
@@ -137,6 +136,8 @@ def synthetic_panel(n_series=N_SERIES, days=TRAIN_DAYS + TEST_DAYS, seed=0):
 def _windows(frame):
     from skrnn import make_windows
 
+    # The column named in none of target, future and static (the price) is
+    # a past covariate.
     return make_windows(
         frame,
         window=WINDOW,
