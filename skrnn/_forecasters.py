@@ -118,6 +118,16 @@ _PARAMETERS = """
         Windows per gradient step.
     epochs : int, default=100
         Maximum number of passes over the training windows.
+    max_windows : int or None, default=None
+        Train on at most this many windows: when more remain after the
+        validation tail is held out, a random subset of them, drawn with
+        ``random_state`` and the same in every epoch, is trained on (the
+        validation tail stays whole). Each epoch costs less, but the fit
+        needs more of them and can be less accurate: on Victoria's demand
+        with covariates (13,849 windows of 168 steps), ``max_windows=5000``
+        ran 48 epochs instead of 21, in about the same time, with a test
+        MAE of 209 MW instead of 185 (see the defaults page). ``None``
+        trains on every window.
     validation_fraction : float in [0, 1) or splitter, default=0.1
         Fraction of the windows, taken from the end (the most recent ones,
         never shuffled into training), held out to monitor training and to

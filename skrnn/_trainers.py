@@ -140,6 +140,7 @@ TRAINING_LOOP_PARAMS = frozenset(
     {
         "batch_size",
         "epochs",
+        "max_windows",
         "validation_fraction",
         "early_stopping",
         "patience",

@@ -31,12 +31,23 @@ class TrainingData:
         return rows[np.linspace(0, len(rows) - 1, SCALING_SAMPLE_SIZE).astype(int)]
 
 
+def subsample(rows, max_windows, seed):
+    """At most ``max_windows`` of ``rows``, drawn at random without
+    replacement with ``seed``, in time order."""
+    if max_windows is None or len(rows) <= max_windows:
+        return rows
+    rng = np.random.RandomState(seed)
+    return np.sort(rng.choice(rows, max_windows, replace=False))
+
+
 def prepare(estimator, X, y, sample_weight, *, reset):
     """Validate ``X, y`` for ``estimator`` and find the complete rows to
     train and validate on (see :class:`~skrnn._validation_split.ValidationSplit`).
 
     With ``reset``, records the fitted shapes on ``estimator``; otherwise
-    checks ``X, y`` against them. ``X`` is not copied: a strided view from
+    checks ``X, y`` against them. The training rows are at most
+    ``max_windows`` (see :func:`subsample`), drawn with the estimator's
+    ``_random_state``. ``X`` is not copied: a strided view from
     ``make_windows`` stays one.
     """
     name = type(estimator).__name__
@@ -78,4 +89,5 @@ def prepare(estimator, X, y, sample_weight, *, reset):
     train_rows, validation_rows = ValidationSplit(estimator.validation_fraction).split(
         rows, None if groups is None else groups[rows]
     )
+    train_rows = subsample(train_rows, estimator.max_windows, estimator._random_state)
     return TrainingData(X, y, sample_weight, train_rows, validation_rows)

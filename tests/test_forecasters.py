@@ -20,6 +20,7 @@ from skrnn import (
     SlidingWindowTransformer,
     make_windows,
 )
+from skrnn._training_data import subsample
 
 FORECASTERS = [RNNForecaster, LSTMForecaster, GRUForecaster]
 SMALL = {"units": 8, "epochs": 3, "random_state": 0}
@@ -117,12 +118,34 @@ def test_unknown_parameters_are_refused_at_fit(sine_windows):
         ({"units": (8, 0)}, "units must be a positive int"),
         ({"epochs": 0}, "'epochs' parameter"),
         ({"validation_fraction": 1.0}, "'validation_fraction' parameter"),
+        ({"max_windows": 0}, "'max_windows' parameter"),
+        ({"max_windows": "all"}, "'max_windows' parameter"),
     ],
 )
 def test_bad_parameters_raise_clear_errors(params, message, sine_windows):
     X, y = sine_windows
     with pytest.raises((ValueError, TypeError), match=message):
         LSTMForecaster(**params).fit(X[:40], y[:40])
+
+
+def test_max_windows_trains_on_that_many_windows(sine_windows, batch_losses):
+    X, y = sine_windows  # 480 windows: 15 batches of 32
+    _, every = batch_losses(X, y, random_state=0)
+    _, subset = batch_losses(X, y, max_windows=64, random_state=0)
+    _, again = batch_losses(X, y, max_windows=64, random_state=0)
+    assert every.shape == (2, 15)
+    assert subset.shape == (2, 2)
+    assert_array_equal(again, subset)
+
+
+def test_max_windows_draws_its_subset_with_the_seed():
+    rows = np.arange(100, 400)
+    subset = subsample(rows, 50, seed=0)
+    assert len(np.unique(subset)) == 50 and np.isin(subset, rows).all()
+    assert_array_equal(subset, np.sort(subset))
+    assert_array_equal(subsample(rows, 50, seed=0), subset)
+    assert not np.array_equal(subsample(rows, 50, seed=1), subset)
+    assert_array_equal(subsample(rows, 300, seed=0), rows)
 
 
 def test_same_seed_same_predictions_other_seed_other(sine_windows):
