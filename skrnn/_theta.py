@@ -2,10 +2,10 @@
 
 Simple exponential smoothing plus half the slope of the series' linear
 trend (Assimakopoulos and Nikolopoulos 2000, as Hyndman and Billah 2003
-write it, and R's ``forecast::thetaf``). It winning the M3 competition's
-quarterly and monthly series is why users compare with it; combined with
-a global network it corrects the one thing a global model cannot see:
-each series' own recent trend (see the defaults page, "Third round").
+write it, and R's ``forecast::thetaf``). It won the M3 competition, which
+is why users compare with it; combined with a global network it brings
+what a global model cannot see: each series' own trend (see the defaults
+page, "Third round").
 Seasonality is left to :class:`~skrnn.SeasonalAdjuster`, so the method
 here is the non-seasonal one.
 """
