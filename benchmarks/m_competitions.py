@@ -127,8 +127,9 @@ def seasonal_recipe(forecaster, **params):
     (``log1p`` for tourism's empty quarters) as :func:`global_model` does,
     and the pattern is put back on its forecasts. Chosen by the accuracy
     study (``benchmarks/accuracy_study.py``, docs/defaults.rst) on
-    validation tails only. With ``combine="theta"`` the forecasts are
-    the mean of the network's and the theta method's, with 90% intervals
+    validation tails only. With ``combine="theta"`` (or ``"holt-winters"``,
+    with ``season_length=m``) the forecasts are the mean of the network's
+    and the theta (damped Holt-Winters) method's, with 90% intervals
     (their coverage of the values to forecast is shown beside the scores).
     """
 
@@ -139,6 +140,8 @@ def seasonal_recipe(forecaster, **params):
         X, y = make_windows(adjusted, window=window, horizon=h)
         settings = {"random_state": 0, "target_transform": "auto"}
         settings |= {"normalize": "last", **params}
+        if params.get("combine") == "holt-winters":
+            settings["season_length"] = m
         if quick:
             settings["epochs"] = QUICK_EPOCHS
         estimator = forecaster(**settings).fit(X, y)
@@ -171,6 +174,9 @@ ROWS = {
     "LSTMForecaster seasonal recipe": seasonal_recipe(LSTMForecaster),
     "LSTMForecaster seasonal recipe + theta": seasonal_recipe(
         LSTMForecaster, combine="theta"
+    ),
+    "LSTMForecaster seasonal recipe + holt-winters": seasonal_recipe(
+        LSTMForecaster, combine="holt-winters"
     ),
     "GRUForecaster() global": global_model(GRUForecaster),
     "LSTMForecaster() by hand": by_hand(LSTMForecaster),

@@ -11,6 +11,7 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from skrnn._batches import Examples, complete_rows, read_rows
 from skrnn._bounds import check_bounds, clip
+from skrnn._combine import COMBINATIONS, check_combine
 from skrnn._covariate_model import model_scaling
 from skrnn._fitted_windows import FittedWindowsMixin
 from skrnn._forecast import is_pandas
@@ -24,7 +25,6 @@ from skrnn._random import int_seed
 from skrnn._scaling import NORMALIZE_MODES, window_scaling
 from skrnn._scikeras_compat import KerasRegressorBase
 from skrnn._target_layout import target_layout
-from skrnn._theta import COMBINATIONS, check_combine
 from skrnn._trainers import (
     compile_kwargs,
     compile_settings,
@@ -130,6 +130,7 @@ class BaseRecurrentForecaster(
         "output_scale": [Interval(Real, 0, None, closed="neither")],
         "target_transform": [StrOptions({*TARGET_TRANSFORMS, "auto"}), None],
         "combine": [StrOptions(set(COMBINATIONS)), None],
+        "season_length": [Interval(Integral, 1, None, closed="left")],
         "preprocessing": [None, callable],
         "postprocessing": [None, callable],
         "bounds": [None, tuple, list],
@@ -172,6 +173,7 @@ class BaseRecurrentForecaster(
         output_scale=1.0,
         target_transform=None,
         combine=None,
+        season_length=1,
         preprocessing=None,
         postprocessing=None,
         bounds=None,
@@ -205,6 +207,7 @@ class BaseRecurrentForecaster(
         self.output_scale = output_scale
         self.target_transform = target_transform
         self.combine = combine
+        self.season_length = season_length
         self.preprocessing = preprocessing
         self.postprocessing = postprocessing
         self.bounds = bounds

@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from skrnn._theta import combine
+from skrnn._combine import combine
 from skrnn._validation_split import ValidationSplit
 
 # Forecast origins (at least) whose errors calibrate forecast intervals.
@@ -431,7 +431,12 @@ class CalibrationMixin:
             if getattr(self, "combine", None) is not None:
                 # The combined forecast's errors, from the history before
                 # each origin, calibrate its intervals.
-                forecasts = combine(forecasts, starts[batch], self.combine)
+                forecasts = combine(
+                    forecasts,
+                    starts[batch],
+                    self.combine,
+                    getattr(self, "season_length", 1),
+                )
             scale, flat[batch] = window_scales(self._target_past(windows))
             errors[batch] = (truth[batch] - forecasts) / scale[:, np.newaxis, :]
         return lead_widths(errors, flat, coverage)

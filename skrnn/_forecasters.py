@@ -75,22 +75,28 @@ _PARAMETERS = """
         negative, else None. Every feature of the windows is transformed;
         not for windows with covariates, nor with ``bounds`` (a log
         forecast is positive already).
-    combine : {{"theta"}} or None, default=None
-        Return the mean of the network's forecast and the theta method's
-        (simple exponential smoothing plus half the series' linear trend,
-        which won the M3 competition) of the same history: ``forecast``
-        fits the theta method to each series it is given and averages.
-        The network learns what a panel's series share; the theta method
-        follows each series' own recent trend, which a global network
-        cannot see. With the seasonal recipe, ahead of the network alone
-        on six of eight competition panels' test values and behind on M1
-        monthly and M3 other (the defaults page, "Third round"); far
-        behind it on a series with a cycle (sunspots). The theta method
-        here has no season: remove seasons first with
-        :class:`~skrnn.SeasonalAdjuster`.
+    combine : {{"holt-winters", "theta"}} or None, default=None
+        Return the mean of the network's forecast and a statistical
+        method's forecast of the same history: ``forecast`` fits the method
+        to each series it is given and averages. The network learns what a
+        panel's series share; the method follows each series' own level
+        and trend, which a global network cannot see.
+        ``"holt-winters"`` is damped additive Holt-Winters with
+        ``season_length`` (damped Holt for 1), whose seasonal states start
+        at 0: it picks up the season that
+        :class:`~skrnn.SeasonalAdjuster` leaves. ``"theta"`` is the theta
+        method (simple exponential smoothing plus half the series' linear
+        trend, which won the M3 competition), without a season. With the
+        seasonal recipe, ``"holt-winters"`` was ahead of ``"theta"`` and of
+        the network alone on every validation panel of the study (the
+        defaults page, "Fourth round"); both are far behind the network
+        alone on a series with a cycle (sunspots).
         ``predict`` stays the network's; ``forecast``'s intervals are
         calibrated on the combined forecasts' errors. For windows of one
         feature without covariates.
+    season_length : int, default=1
+        Time steps per season of ``combine="holt-winters"`` (12 for monthly
+        series, 4 for quarterly); not used otherwise.
     preprocessing : callable or None, default=None
         ``f(windows) -> windows`` applied as a ``keras.layers.Lambda`` to the
         input windows, before any scaling. Use ``keras.ops`` inside.

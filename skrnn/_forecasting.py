@@ -11,13 +11,13 @@ from skrnn._calibration import (
     conformal_width,
     window_scales,
 )
+from skrnn._combine import check_combine, combine
 from skrnn._covariate_forecast import extend, read_covariate_histories, read_future
 from skrnn._forecast import check_coverage, check_steps, feedback_model
 from skrnn._histories import read_histories
 from skrnn._inference import PREDICT_BATCH_SIZE, make_rollout_function
 from skrnn._scaling import window_location_scale
 from skrnn._target_layout import forecast_order, output_features
-from skrnn._theta import check_combine, combine
 
 
 class ForecastMixin(CalibrationMixin):
@@ -247,7 +247,13 @@ class ForecastMixin(CalibrationMixin):
         y_pred = self._roll_out(windows, steps, order, ahead)
         bounds = check_bounds(self.bounds)
         if getattr(self, "combine", None) is not None:  # None: fitted before it
-            y_pred = clip(combine(y_pred, histories.values, self.combine), bounds)
+            y_pred = combine(
+                y_pred,
+                histories.values,
+                self.combine,
+                getattr(self, "season_length", 1),
+            )
+            y_pred = clip(y_pred, bounds)
         interval = None
         if coverage is not None:
             widths = self._calibrated_widths(

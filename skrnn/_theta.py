@@ -14,8 +14,6 @@ import numpy as np
 from scipy.optimize import minimize_scalar
 from scipy.signal import lfilter
 
-COMBINATIONS = ("theta",)
-
 # The smoothing weight is chosen in [0.01, 0.99], as statsforecast does.
 _ALPHA_RANGE = (0.01, 0.99)
 
@@ -75,26 +73,3 @@ def theta_forecast(values, steps):
     slope = np.polyfit(t, values, 1)[0]
     leads = np.arange(steps) + (1 - (1 - alpha) ** n) / alpha
     return level + slope / 2 * leads
-
-
-def combine(forecasts, histories, combination):
-    """The mean of the network's ``forecasts`` ``(n, steps, 1)`` and the
-    ``combination`` method's forecasts of ``histories`` (a list of
-    ``(n_i, 1)`` arrays), in the same shape."""
-    steps = forecasts.shape[1]
-    statistical = np.stack([theta_forecast(h[:, 0], steps) for h in histories])
-    return (forecasts + statistical[:, :, np.newaxis]) / 2
-
-
-def check_combine(combine, n_features, layout):
-    """Refuse ``combine`` for windows it cannot forecast (before any backend
-    work): several features, or covariates."""
-    if combine is None:
-        return
-    if layout is not None or n_features != 1:
-        raise ValueError(
-            f"combine={combine!r} combines forecasts of one series with the "
-            f"{combine} method's, but these windows have {n_features} features"
-            f"{' and covariates' if layout is not None else ''}: use "
-            "combine=None, or windows of the target alone."
-        )
