@@ -179,7 +179,8 @@ def test_the_user_guide_recipe_forecasts_a_seasonal_panel_in_its_own_units():
         epochs=2,
         target_transform="auto",
         normalize="last",
-        combine="theta",
+        combine="holt-winters",
+        season_length=4,
         random_state=0,
     ).fit(X, y)
     adjusted_forecasts = model.forecast(adjusted, 4)
