@@ -639,8 +639,8 @@ def recipe_goals(results):
         ahead = "5% ahead of" if margin < 1 else "ahead of"
         lines.append(
             [
-                f"{name}: the seasonal recipe + holt-winters {ahead} the best of AutoETS "
-                f"and Theta in under {RECIPE_SECONDS / 60:g} minutes",
+                f"{name}: the seasonal recipe + holt-winters {ahead} the best of "
+                f"AutoETS and Theta in under {RECIPE_SECONDS / 60:g} minutes",
                 f"sMAPE < {target:.2f} ({best['model'].split()[-1]} "
                 f"{best['smape']:.2f}), < {RECIPE_SECONDS} s",
                 f"{ours['smape']:.2f}, {ours['seconds']:.0f} s",
