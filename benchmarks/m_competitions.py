@@ -140,7 +140,7 @@ def seasonal_recipe(forecaster, **params):
         X, y = make_windows(adjusted, window=window, horizon=h)
         settings = {"random_state": 0, "target_transform": "auto"}
         settings |= {"normalize": "last", **params}
-        if params.get("combine") == "holt-winters":
+        if params.get("combine") in ("holt-winters", "auto"):
             settings["season_length"] = m
         if quick:
             settings["epochs"] = QUICK_EPOCHS

@@ -129,7 +129,7 @@ class BaseRecurrentForecaster(
         "normalize": [StrOptions(set(NORMALIZE_MODES)), None],
         "output_scale": [Interval(Real, 0, None, closed="neither")],
         "target_transform": [StrOptions({*TARGET_TRANSFORMS, "auto"}), None],
-        "combine": [StrOptions(set(COMBINATIONS)), None],
+        "combine": [StrOptions({*COMBINATIONS, "auto"}), None],
         "season_length": [Interval(Integral, 1, None, closed="left")],
         "preprocessing": [None, callable],
         "postprocessing": [None, callable],

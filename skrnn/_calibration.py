@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from skrnn._combine import combine
+from skrnn._combine import COMBINATIONS, combine
 from skrnn._validation_split import ValidationSplit
 
 # Forecast origins (at least) whose errors calibrate forecast intervals.
@@ -388,12 +388,36 @@ class CalibrationMixin:
         check_calibration(counts, coverage, past, n_steps)
         return origins, flat
 
-    def _calibrated_widths(self, values, origins, flat, steps, coverage, order):
+    def _calibrated_widths(self, values, origins, steps, coverage, order, combination):
         """Half-widths per unit of scale ``(2, steps, n_targets)`` for
         varying and flat windows: per-lead conformal quantiles of the errors
-        of the forecasts from ``origins`` of every series of ``values``,
-        each divided by its window's scale (see
-        :func:`~skrnn._calibration.lead_widths`)."""
+        of the forecasts (combined with ``combination``'s) from ``origins``
+        of every series of ``values``, each divided by its window's scale
+        (see :func:`~skrnn._calibration.lead_widths`)."""
+        errors, flat = self._calibration_errors(
+            values, origins, steps, order, (combination,)
+        )
+        return lead_widths(errors[combination], flat, coverage)
+
+    def _chosen_combination(self, values, windows, steps, order):
+        """``combine="auto"``'s choice: of the network alone and its
+        combinations, the one whose forecasts from the calibration origins
+        of ``values`` miss by the least, on average, in units of their
+        windows' scales; the network alone where the histories are too
+        short to give those origins."""
+        try:
+            origins, _ = self._calibration_origins(values, windows, steps, 0.9)
+        except ValueError:
+            return None
+        choices = (None, *COMBINATIONS)
+        errors, _ = self._calibration_errors(values, origins, steps, order, choices)
+        return min(choices, key=lambda choice: np.nanmean(np.abs(errors[choice])))
+
+    def _calibration_errors(self, values, origins, steps, order, combinations):
+        """The errors ``(n, steps, n_targets)`` of the forecasts from
+        ``origins`` of every series of ``values``, each divided by its
+        window's scale, for each of ``combinations`` (None: the network
+        alone), and whether each origin's window is flat."""
         past, length, targets = self._window_steps()
         layout = self._layout()
         chunk = self.n_outputs_ // len(targets)
@@ -421,22 +445,26 @@ class CalibrationMixin:
             # What is unknown after the origin, as in a forecast's segments.
             unknown = list(layout.targets) + list(layout.past)
             segments[:, past:, unknown] = np.nan
-        errors = np.empty_like(truth)
+        errors = {choice: np.empty_like(truth) for choice in combinations}
         flat = np.empty((len(segments), len(targets)), dtype=bool)
         for start in range(0, len(segments), _CALIBRATION_BATCH):
             batch = slice(start, start + _CALIBRATION_BATCH)
             windows = segments[batch, :length]
             ahead = segments[batch, length:] if layout is not None else None
-            forecasts = self._roll_out(windows, steps, order, ahead)
-            if getattr(self, "combine", None) is not None:
-                # The combined forecast's errors, from the history before
-                # each origin, calibrate its intervals.
-                forecasts = combine(
-                    forecasts,
-                    starts[batch],
-                    self.combine,
-                    getattr(self, "season_length", 1),
-                )
+            network = self._roll_out(windows, steps, order, ahead)
             scale, flat[batch] = window_scales(self._target_past(windows))
-            errors[batch] = (truth[batch] - forecasts) / scale[:, np.newaxis, :]
-        return lead_widths(errors, flat, coverage)
+            for choice in combinations:
+                # A combined forecast's errors, with the statistical method
+                # fitted to the history before each origin.
+                forecasts = network
+                if choice is not None:
+                    forecasts = combine(
+                        network,
+                        starts[batch],
+                        choice,
+                        getattr(self, "season_length", 1),
+                    )
+                errors[choice][batch] = (truth[batch] - forecasts) / scale[
+                    :, np.newaxis, :
+                ]
+        return errors, flat

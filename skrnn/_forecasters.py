@@ -75,7 +75,7 @@ _PARAMETERS = """
         negative, else None. Every feature of the windows is transformed;
         not for windows with covariates, nor with ``bounds`` (a log
         forecast is positive already).
-    combine : {{"holt-winters", "theta"}} or None, default=None
+    combine : {{"holt-winters", "theta", "auto"}} or None, default=None
         Return the mean of the network's forecast and a statistical
         method's forecast of the same history: ``forecast`` fits the method
         to each series it is given and averages. The network learns what a
@@ -91,6 +91,12 @@ _PARAMETERS = """
         the network alone on every validation panel of the study (the
         defaults page, "Fourth round"); both are far behind the network
         alone on a series with a cycle (sunspots).
+        ``"auto"`` chooses at each ``forecast`` among the network alone
+        and both combinations: the one whose forecasts from the histories'
+        calibration origins (their last ``validation_fraction``, where the
+        truth is known) miss by the least, in units of each window's
+        scale; the network alone for histories too short to give 50 such
+        forecasts.
         ``predict`` stays the network's; ``forecast``'s intervals are
         calibrated on the combined forecasts' errors. For windows of one
         feature without covariates.

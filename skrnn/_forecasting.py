@@ -246,18 +246,23 @@ class ForecastMixin(CalibrationMixin):
             )
         y_pred = self._roll_out(windows, steps, order, ahead)
         bounds = check_bounds(self.bounds)
-        if getattr(self, "combine", None) is not None:  # None: fitted before it
+        combination = getattr(self, "combine", None)  # None: fitted before it
+        if combination == "auto":
+            combination = self._chosen_combination(
+                histories.values, windows, steps, order
+            )
+        if combination is not None:
             y_pred = combine(
                 y_pred,
                 histories.values,
-                self.combine,
+                combination,
                 getattr(self, "season_length", 1),
             )
             y_pred = clip(y_pred, bounds)
         interval = None
         if coverage is not None:
             widths = self._calibrated_widths(
-                histories.values, origins, flat, steps, coverage, order
+                histories.values, origins, steps, coverage, order, combination
             )
             scale, flat = window_scales(self._target_past(windows))
             width = np.where(flat[:, None], widths[1], widths[0]) * scale[:, None]

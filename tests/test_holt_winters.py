@@ -7,6 +7,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from skrnn import LSTMForecaster, load, make_windows
+from skrnn._combine import COMBINATIONS
 from skrnn._holt_winters import _weights, holt_winters_forecast, smooth
 
 
@@ -123,3 +124,29 @@ def test_season_length_is_refused_when_it_is_not_a_positive_integer(
         with pytest.raises((ValueError, TypeError), match="season_length"):
             model.fit(X, y)
         assert not hasattr(model, "model_")
+
+
+def test_combine_auto_takes_the_combination_that_misses_least_at_the_origins(
+    monkeypatch,
+):
+    # A clean trend: the statistical methods forecast it almost exactly, a
+    # network of two epochs does not, so a combination misses less.
+    series = 10 + 0.5 * np.arange(120.0)
+    X, y = make_windows(series, window=6, horizon=3)
+    model = LSTMForecaster(4, epochs=2, random_state=0).fit(X, y)
+    network = model.forecast(series, 3)
+    candidates = {
+        choice: model.set_params(combine=choice).forecast(series, 3)
+        for choice in ("theta", "holt-winters")
+    }
+    auto, interval = model.set_params(combine="auto").forecast(series, 3, coverage=0.8)
+    assert not np.allclose(auto, network)
+    assert any(np.allclose(auto, forecast) for forecast in candidates.values())
+    assert_allclose(interval.mean(axis=1), auto)
+
+    # Statistical methods that miss by far: the network alone.
+    for name in ("theta", "holt-winters"):
+        monkeypatch.setitem(
+            COMBINATIONS, name, lambda values, steps, season_length: np.full(steps, 1e6)
+        )
+    assert_allclose(model.forecast(series, 3), network)
