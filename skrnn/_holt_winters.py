@@ -17,6 +17,8 @@ the history better and forecasts worse (measured on the validation tails).
 
 import numpy as np
 
+from skrnn._filled import filled
+
 # The grid of smoothing weights: level (alpha), trend (beta <= alpha),
 # season (gamma <= 1 - alpha) and the trend's damping (phi).
 _ALPHAS = (0.05, 0.1, 0.2, 0.3, 0.5, 0.8)
@@ -91,10 +93,7 @@ def holt_winters_forecast(values, steps, season_length=1):
     >>> holt_winters_forecast(10 + season, 4, season_length=4).round(1)
     array([10.9, 9.1, 11.8, 8.2])
     """
-    values = np.asarray(values, dtype=np.float64)
-    known = ~np.isnan(values)
-    t = np.arange(len(values))
-    values = np.interp(t, t[known], values[known])
+    values = filled(values)
     n = len(values)
     if n < 3:
         return np.full(steps, values[-1])

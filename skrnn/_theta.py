@@ -14,6 +14,8 @@ import numpy as np
 from scipy.optimize import minimize_scalar
 from scipy.signal import lfilter
 
+from skrnn._filled import filled
+
 # The smoothing weight is chosen in [0.01, 0.99], as statsforecast does.
 _ALPHA_RANGE = (0.01, 0.99)
 
@@ -56,10 +58,7 @@ def theta_forecast(values, steps):
     >>> theta_forecast(np.arange(20.0), 3).round(1)
     array([19.5, 20. , 20.5])
     """
-    values = np.asarray(values, dtype=np.float64)
-    known = ~np.isnan(values)
-    t = np.arange(len(values))
-    values = np.interp(t, t[known], values[known])
+    values = filled(values)
     n = len(values)
     if n < 3:
         return np.full(steps, values[-1])
@@ -70,6 +69,6 @@ def theta_forecast(values, steps):
     )
     alpha = fit.x
     level = _smoothed(values, alpha)[1]
-    slope = np.polyfit(t, values, 1)[0]
+    slope = np.polyfit(np.arange(n), values, 1)[0]
     leads = np.arange(steps) + (1 - (1 - alpha) ** n) / alpha
     return level + slope / 2 * leads
