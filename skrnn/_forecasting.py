@@ -241,7 +241,7 @@ class ForecastMixin(CalibrationMixin):
             )
             order = np.arange(len(layout.targets))
         if coverage is not None:
-            origins, flat = self._calibration_origins(
+            origins, _ = self._calibration_origins(
                 histories.values, windows, steps, coverage
             )
         y_pred = self._roll_out(windows, steps, order, ahead)
