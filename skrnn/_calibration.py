@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from skrnn._combine import COMBINATIONS, combine
+from skrnn._combine import AUTO_CHOICES, combine
 from skrnn._validation_split import ValidationSplit
 
 # Forecast origins (at least) whose errors calibrate forecast intervals.
@@ -388,36 +388,35 @@ class CalibrationMixin:
         check_calibration(counts, coverage, past, n_steps)
         return origins, flat
 
-    def _calibrated_widths(self, values, origins, steps, coverage, order, combination):
+    def _calibrated_widths(self, values, origins, steps, coverage, order, choice):
         """Half-widths per unit of scale ``(2, steps, n_targets)`` for
         varying and flat windows: per-lead conformal quantiles of the errors
-        of the forecasts (combined with ``combination``'s) from ``origins``
-        of every series of ``values``, each divided by its window's scale
-        (see :func:`~skrnn._calibration.lead_widths`)."""
-        errors, flat = self._calibration_errors(
-            values, origins, steps, order, (combination,)
-        )
-        return lead_widths(errors[combination], flat, coverage)
+        of the forecasts (combined as ``choice``, a ``(method, weight)``
+        pair) from ``origins`` of every series of ``values``, each divided
+        by its window's scale (see :func:`~skrnn._calibration.lead_widths`)."""
+        errors, flat = self._calibration_errors(values, origins, steps, order, [choice])
+        return lead_widths(errors[choice], flat, coverage)
 
     def _chosen_combination(self, values, windows, steps, order):
-        """``combine="auto"``'s choice: of the network alone and its
-        combinations, the one whose forecasts from the calibration origins
-        of ``values`` miss by the least, on average, in units of their
-        windows' scales; the network alone where the histories are too
-        short to give those origins."""
+        """``combine="auto"``'s choice, a ``(method, weight)`` pair out of
+        :data:`~skrnn._combine.AUTO_CHOICES`: the one whose forecasts from
+        the calibration origins of ``values`` miss by the least, on average,
+        in units of their windows' scales; the network alone where the
+        histories are too short to give those origins."""
         try:
             origins, _ = self._calibration_origins(values, windows, steps, 0.9)
         except ValueError:
-            return None
-        choices = (None, *COMBINATIONS)
-        errors, _ = self._calibration_errors(values, origins, steps, order, choices)
-        return min(choices, key=lambda choice: np.nanmean(np.abs(errors[choice])))
+            return AUTO_CHOICES[0]
+        errors, _ = self._calibration_errors(
+            values, origins, steps, order, AUTO_CHOICES
+        )
+        return min(AUTO_CHOICES, key=lambda c: np.nanmean(np.abs(errors[c])))
 
-    def _calibration_errors(self, values, origins, steps, order, combinations):
+    def _calibration_errors(self, values, origins, steps, order, choices):
         """The errors ``(n, steps, n_targets)`` of the forecasts from
         ``origins`` of every series of ``values``, each divided by its
-        window's scale, for each of ``combinations`` (None: the network
-        alone), and whether each origin's window is flat."""
+        window's scale, for each ``(method, weight)`` of ``choices`` (method
+        None: the network alone), and whether each origin's window is flat."""
         past, length, targets = self._window_steps()
         layout = self._layout()
         chunk = self.n_outputs_ // len(targets)
@@ -445,7 +444,7 @@ class CalibrationMixin:
             # What is unknown after the origin, as in a forecast's segments.
             unknown = list(layout.targets) + list(layout.past)
             segments[:, past:, unknown] = np.nan
-        errors = {choice: np.empty_like(truth) for choice in combinations}
+        errors = {choice: np.empty_like(truth) for choice in choices}
         flat = np.empty((len(segments), len(targets)), dtype=bool)
         for start in range(0, len(segments), _CALIBRATION_BATCH):
             batch = slice(start, start + _CALIBRATION_BATCH)
@@ -453,18 +452,15 @@ class CalibrationMixin:
             ahead = segments[batch, length:] if layout is not None else None
             network = self._roll_out(windows, steps, order, ahead)
             scale, flat[batch] = window_scales(self._target_past(windows))
-            for choice in combinations:
-                # A combined forecast's errors, with the statistical method
-                # fitted to the history before each origin.
+            for choice in choices:
+                method, weight = choice
                 forecasts = network
-                if choice is not None:
+                if method is not None:
+                    # The method fitted to the history before each origin.
+                    season_length = getattr(self, "season_length", 1)
                     forecasts = combine(
-                        network,
-                        starts[batch],
-                        choice,
-                        getattr(self, "season_length", 1),
+                        network, starts[batch], method, season_length, weight
                     )
-                errors[choice][batch] = (truth[batch] - forecasts) / scale[
-                    :, np.newaxis, :
-                ]
+                error = (truth[batch] - forecasts) / scale[:, np.newaxis, :]
+                errors[choice][batch] = error
         return errors, flat

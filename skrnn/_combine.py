@@ -19,17 +19,25 @@ COMBINATIONS = {
 }
 
 
-def combine(forecasts, histories, combination, season_length=1):
-    """The mean of the network's ``forecasts`` ``(n, steps, 1)`` and the
-    ``combination`` method's forecasts of ``histories`` (a list of
-    ``(n_i, 1)`` arrays), in the same shape."""
+# combine="auto"'s choices: (method, weight of the method); the network
+# alone, its mean with each method, and each method alone.
+AUTO_CHOICES = (
+    (None, 0.0),
+    *((method, weight) for method in COMBINATIONS for weight in (0.5, 1.0)),
+)
+
+
+def combine(forecasts, histories, combination, season_length=1, weight=0.5):
+    """The weighted mean of the network's ``forecasts`` ``(n, steps, 1)``
+    and the ``combination`` method's forecasts of ``histories`` (a list of
+    ``(n_i, 1)`` arrays), ``weight`` on the method's, in the same shape."""
     method = partial(
         COMBINATIONS[combination],
         steps=forecasts.shape[1],
         season_length=season_length,
     )
     statistical = np.stack([method(history[:, 0]) for history in histories])
-    return (forecasts + statistical[:, :, np.newaxis]) / 2
+    return (1 - weight) * forecasts + weight * statistical[:, :, np.newaxis]
 
 
 def check_combine(combine, n_features, layout):

@@ -91,12 +91,14 @@ _PARAMETERS = """
         the network alone on every validation panel of the study (the
         defaults page, "Fourth round"); both are far behind the network
         alone on a series with a cycle (sunspots).
-        ``"auto"`` chooses at each ``forecast`` among the network alone
-        and both combinations: the one whose forecasts from the histories'
-        calibration origins (their last ``validation_fraction``, where the
-        truth is known) miss by the least, in units of each window's
-        scale; the network alone for histories too short to give 50 such
-        forecasts.
+        ``"auto"`` chooses at each ``forecast`` among the network alone,
+        its mean with either method and either method alone: the one
+        whose forecasts from the histories' calibration origins (their
+        last ``validation_fraction``, where the truth is known) miss by
+        the least, in units of each window's scale; the network alone for
+        histories too short to give 50 such forecasts. It paid most on
+        small panels, where a global network has little to learn from,
+        and chose wrongly on some (the defaults page, "Fourth round").
         ``predict`` stays the network's; ``forecast``'s intervals are
         calibrated on the combined forecasts' errors. For windows of one
         feature without covariates.

@@ -246,23 +246,19 @@ class ForecastMixin(CalibrationMixin):
             )
         y_pred = self._roll_out(windows, steps, order, ahead)
         bounds = check_bounds(self.bounds)
-        combination = getattr(self, "combine", None)  # None: fitted before it
-        if combination == "auto":
-            combination = self._chosen_combination(
-                histories.values, windows, steps, order
-            )
-        if combination is not None:
-            y_pred = combine(
-                y_pred,
-                histories.values,
-                combination,
-                getattr(self, "season_length", 1),
-            )
+        # (method, weight on its forecast); combine=None: fitted before it.
+        choice = (getattr(self, "combine", None), 0.5)
+        if choice[0] == "auto":
+            choice = self._chosen_combination(histories.values, windows, steps, order)
+        method, weight = choice
+        if method is not None:
+            season_length = getattr(self, "season_length", 1)
+            y_pred = combine(y_pred, histories.values, method, season_length, weight)
             y_pred = clip(y_pred, bounds)
         interval = None
         if coverage is not None:
             widths = self._calibrated_widths(
-                histories.values, origins, steps, coverage, order, combination
+                histories.values, origins, steps, coverage, order, choice
             )
             scale, flat = window_scales(self._target_past(windows))
             width = np.where(flat[:, None], widths[1], widths[0]) * scale[:, None]
