@@ -47,8 +47,8 @@ def check_combine(combine, n_features, layout):
         return
     if layout is not None or n_features != 1:
         raise ValueError(
-            f"combine={combine!r} combines forecasts of one series with the "
-            f"{combine} method's, but these windows have {n_features} features"
+            f"combine={combine!r} combines forecasts of one series with a "
+            f"statistical method's, but these windows have {n_features} features"
             f"{' and covariates' if layout is not None else ''}: use "
             "combine=None, or windows of the target alone."
         )
