@@ -30,6 +30,17 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
+# statsforecast's environment (made by ``make bench``): AutoETS and Theta.
+STATS_PYTHON = ROOT / "benchmarks" / ".venv-stats" / "bin" / "python"
+# The accuracy study's choices are made on these panels' validation tails
+# only; the others' validation tails and every test value are held out.
+CHOICE_PANELS = (
+    "M3 quarterly",
+    "tourism quarterly",
+    "M1 monthly",
+    "M3 yearly",
+    "M3 other",
+)
 DATA_ENV = "SKRNN_MCOMP_DATA"
 DEFAULT_DATA_DIR = ROOT.parent / "shared" / "data"
 FILES = {

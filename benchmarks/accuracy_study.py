@@ -51,14 +51,8 @@ from skrnn._seasonal import is_seasonal, seasonal_index
 RESULTS = Path(__file__).with_name("accuracy_study.json")
 PEERS = Path(__file__).with_name("accuracy_study_peers.json")
 PEER_MODELS = ("statsforecast AutoETS", "statsforecast Theta")
-STATS_PYTHON = _mcomp.ROOT / "benchmarks" / ".venv-stats" / "bin" / "python"
-CHOICE_PANELS = (
-    "M3 quarterly",
-    "tourism quarterly",
-    "M1 monthly",
-    "M3 yearly",
-    "M3 other",
-)
+STATS_PYTHON = _mcomp.STATS_PYTHON
+CHOICE_PANELS = _mcomp.CHOICE_PANELS
 HELD_OUT_PANELS = ("M1 quarterly", "tourism yearly")
 
 

@@ -24,15 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-STATS_PYTHON = ROOT / "benchmarks" / ".venv-stats" / "bin" / "python"
-CHOICE_PANELS = (
-    "M3 quarterly",
-    "tourism quarterly",
-    "M1 monthly",
-    "M3 yearly",
-    "M3 other",
-)
+from benchmarks import _mcomp
+
 SEEDS = (0, 1, 2)
 
 # statsforecast partners: name -> (series, ETS model or "auto", damped, seasonal).
@@ -49,7 +42,6 @@ PEERS = {
 def network_forecasts(name):
     """The recipe's validation forecasts of one panel, with what the
     partners need: the adjusted and raw histories and the adjuster."""
-    from benchmarks import _mcomp
     from benchmarks.m_competitions import suited_window
     from skrnn import LSTMForecaster, SeasonalAdjuster, make_windows
 
@@ -82,9 +74,17 @@ def peer_forecasts(subset, adjusted):
             "m": subset.m,
         }
         path.write_text(json.dumps(panel))
-        command = [str(STATS_PYTHON), "-m", "benchmarks.partner_study", "--peers"]
+        command = [
+            str(_mcomp.STATS_PYTHON),
+            "-m",
+            "benchmarks.partner_study",
+            "--peers",
+        ]
         subprocess.run(
-            [*command, str(path)], check=True, cwd=ROOT, env={"PYTHONPATH": str(ROOT)}
+            [*command, str(path)],
+            check=True,
+            cwd=_mcomp.ROOT,
+            env={"PYTHONPATH": str(_mcomp.ROOT)},
         )
         forecasts = json.loads(path.read_text())["forecasts"]
     return {name: np.array(values) for name, values in forecasts.items()}
@@ -139,13 +139,12 @@ def skrnn_partners(adjusted, h, m):
 
 
 def main():
-    from benchmarks import _mcomp
-
     print(
-        f"{'partner of the network':<32}" + "".join(f"{p:>19}" for p in CHOICE_PANELS)
+        f"{'partner of the network':<32}"
+        + "".join(f"{p:>19}" for p in _mcomp.CHOICE_PANELS)
     )
     table = {}
-    for name in CHOICE_PANELS:
+    for name in _mcomp.CHOICE_PANELS:
         subset, adjuster, adjusted, networks = network_forecasts(name)
         h = subset.h
 
@@ -157,7 +156,7 @@ def main():
 
         scores = {"none (the network alone)": [score(restored(n)) for n in networks]}
         partners = skrnn_partners(adjusted, h, subset.m)
-        if STATS_PYTHON.exists():
+        if _mcomp.STATS_PYTHON.exists():
             partners |= peer_forecasts(subset, adjusted)
         for partner, forecasts in partners.items():
             forecasts = np.asarray(forecasts)
@@ -172,7 +171,7 @@ def main():
     for partner, by_panel in table.items():
         cells = [
             f"{by_panel[p]:>19.2f}" if p in by_panel else f"{'--':>19}"
-            for p in CHOICE_PANELS
+            for p in _mcomp.CHOICE_PANELS
         ]
         print(f"{partner:<32}" + "".join(cells))
 

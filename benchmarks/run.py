@@ -32,7 +32,7 @@ from benchmarks import _mcomp, report
 
 ROOT = Path(__file__).resolve().parents[1]
 PEER_PYTHON = ROOT / "benchmarks" / ".venv-peer" / "bin" / "python"
-STATS_PYTHON = ROOT / "benchmarks" / ".venv-stats" / "bin" / "python"
+STATS_PYTHON = _mcomp.STATS_PYTHON
 
 # topic: (module, backends); "peer" runs in the peer library's environment,
 # "stats" in statsforecast's, any other backend in this one's Python.

@@ -24,8 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-STATS_PYTHON = ROOT / "benchmarks" / ".venv-stats" / "bin" / "python"
+from benchmarks import _mcomp
 
 
 def panels():
@@ -98,9 +97,12 @@ def statistical_forecasts(histories, h, m):
         path = Path(folder) / "panel.json"
         path.write_text(json.dumps({"histories": [list(x) for x in histories]}))
         module = "benchmarks.seasonal_panels"
-        command = [str(STATS_PYTHON), "-m", module, "--peers", str(path), str(h)]
+        peers = ["--peers", str(path), str(h), str(m)]
         subprocess.run(
-            [*command, str(m)], check=True, cwd=ROOT, env={"PYTHONPATH": str(ROOT)}
+            [str(_mcomp.STATS_PYTHON), "-m", module, *peers],
+            check=True,
+            cwd=_mcomp.ROOT,
+            env={"PYTHONPATH": str(_mcomp.ROOT)},
         )
         return {
             name: np.array(values)
@@ -124,8 +126,6 @@ def _peers(path, h, m):
 
 
 def main():
-    from benchmarks import _mcomp
-
     print(
         f"{'panel':<15}{'network':>9}{'+ H-W':>8}{'auto':>8}  {'auto chose':<20}"
         f"{'H-W alone':>10}{'AutoETS':>9}{'Theta':>7}{'s. naive':>9}"
@@ -134,7 +134,7 @@ def main():
         histories = [x[:-h] for x in series]
         actuals = np.array([x[-h:] for x in series])
         forecasts, choice = skrnn_forecasts(histories, h, m)
-        if STATS_PYTHON.exists():
+        if _mcomp.STATS_PYTHON.exists():
             forecasts |= statistical_forecasts(histories, h, m)
         forecasts["seasonal naive"] = _mcomp.seasonal_naive(histories, h, m)
         scores = {key: _mcomp.smape(actuals, value) for key, value in forecasts.items()}
