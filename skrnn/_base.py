@@ -12,7 +12,7 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 from skrnn._batches import Examples, complete_rows, read_rows
 from skrnn._bounds import check_bounds, clip
 from skrnn._combine import COMBINATIONS, check_combine
-from skrnn._covariate_model import model_scaling
+from skrnn._covariate_model import check_future_inputs, model_scaling
 from skrnn._fitted_windows import FittedWindowsMixin
 from skrnn._forecast import is_pandas
 from skrnn._forecasting import ForecastMixin
@@ -96,6 +96,8 @@ def _compiled_model(estimator, scaling, settings, *, seed=None):
         preprocessing=estimator.preprocessing,
         postprocessing=estimator.postprocessing,
         layout=estimator._layout(),
+        target_lags=tuple(estimator.target_lags),
+        lookahead=estimator.lookahead,
         seed=estimator._random_state if seed is None else seed,
     )
     # compile__jit_compile and the like, when given, win over the settings.
@@ -126,6 +128,8 @@ class BaseRecurrentForecaster(
         "conv_filters": [None, Interval(Integral, 1, None, closed="left")],
         "kernel_size": [Interval(Integral, 1, None, closed="left")],
         "dense_units": [tuple, list],
+        "target_lags": [tuple, list],
+        "lookahead": ["boolean"],
         "normalize": [StrOptions(set(NORMALIZE_MODES)), None],
         "output_scale": [Interval(Real, 0, None, closed="neither")],
         "target_transform": [StrOptions({*TARGET_TRANSFORMS, "auto"}), None],
@@ -169,6 +173,8 @@ class BaseRecurrentForecaster(
         conv_filters=None,
         kernel_size=3,
         dense_units=(),
+        target_lags=(),
+        lookahead=False,
         normalize="auto",
         output_scale=1.0,
         target_transform=None,
@@ -203,6 +209,8 @@ class BaseRecurrentForecaster(
         self.conv_filters = conv_filters
         self.kernel_size = kernel_size
         self.dense_units = dense_units
+        self.target_lags = target_lags
+        self.lookahead = lookahead
         self.normalize = normalize
         self.output_scale = output_scale
         self.target_transform = target_transform
@@ -313,6 +321,7 @@ class BaseRecurrentForecaster(
         )
         n_targets = data.X.shape[2] if layout is None else len(layout.targets)
         check_combine(self.combine, data.X.shape[2], layout)
+        check_future_inputs(self.target_lags, self.lookahead, layout)
         self.target_transform_ = resolve_target_transform(
             self.target_transform, data.X, data.y, layout=layout, bounds=self.bounds
         )

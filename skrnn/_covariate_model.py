@@ -18,6 +18,7 @@ registered, serialisable Keras layer.
 """
 
 import dataclasses
+from numbers import Integral
 
 import keras
 import numpy as np
@@ -78,6 +79,38 @@ class PadFuture(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="skrnn")
+class ShiftSteps(keras.layers.Layer):
+    """``values`` ``lag`` steps later: step t holds step t - lag, the first
+    ``lag`` steps zeros."""
+
+    def __init__(self, lag, **kwargs):
+        super().__init__(**kwargs)
+        self.lag = int(lag)
+
+    def call(self, values):
+        shifted = ops.pad(values, [[0, 0], [self.lag, 0], [0, 0]])
+        return shifted[:, : ops.shape(values)[1]]
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "lag": self.lag}
+
+
+@keras.saving.register_keras_serializable(package="skrnn")
+class ReverseSteps(keras.layers.Layer):
+    """The steps in reverse order (a backward recurrent layer's outputs back
+    in time order)."""
+
+    def call(self, values):
+        return ops.flip(values, axis=1)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+
+@keras.saving.register_keras_serializable(package="skrnn")
 class FutureSteps(keras.layers.Layer):
     """A channel that is 0 at the ``window`` past steps and 1 after."""
 
@@ -115,6 +148,33 @@ class CategoryCodes(keras.layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "n_categories": self.n_categories}
+
+
+def check_future_inputs(target_lags, lookahead, layout):
+    """Refuse ``target_lags`` and ``lookahead`` (before any backend work)
+    where they have no meaning: they read the steps of a forecast's horizon,
+    which only windows with future-known covariates hold."""
+    if not target_lags and not lookahead:
+        return
+    given = f"target_lags={target_lags!r}" if target_lags else "lookahead=True"
+    if layout is None or not layout.horizon:
+        raise ValueError(
+            f"{given} feeds the forecast's horizon steps, which only windows "
+            "with future-known covariates have: cut them with "
+            "make_windows(..., future=[...]), or leave the default."
+        )
+    window = layout.window
+    for lag in target_lags:
+        if (
+            isinstance(lag, bool)
+            or not isinstance(lag, Integral)
+            or not 1 <= lag <= window
+        ):
+            raise ValueError(
+                f"target_lags={target_lags!r}: each lag must be an int from 1 "
+                f"to the window's {window} past steps (to read a step inside "
+                f"the window), got {lag!r}."
+            )
 
 
 @dataclasses.dataclass
@@ -176,7 +236,7 @@ def _embedding(codes, layout, j, seeds, name):
     )(codes)
 
 
-def covariate_inputs(windows, layout, scaling, seeds):
+def covariate_inputs(windows, layout, scaling, seeds, target_lags=()):
     """The model's per-step inputs and static inputs for ``layout``.
 
     Parameters
@@ -186,6 +246,9 @@ def covariate_inputs(windows, layout, scaling, seeds):
     scaling : CovariateScaling
     seeds : callable
         Gives a seed per initialiser.
+    target_lags : tuple of int, default=()
+        Also give each step the scaled targets this many steps before it
+        (zeros where that step is before the window or in its future).
 
     Returns
     -------
@@ -201,6 +264,9 @@ def covariate_inputs(windows, layout, scaling, seeds):
 
     target_windows = SelectFeatures(layout.targets, 0, window, name="targets")(windows)
     parts = [past_only(scaling.target.scale_inputs(target_windows))]
+    parts += [
+        ShiftSteps(lag, name=f"target_lag_{lag}")(parts[0]) for lag in target_lags
+    ]
     for kind, first, last in (("past", 0, window), ("future", 0, None)):
         indices = getattr(layout, kind)
         numeric = _numeric(layout, indices)

@@ -24,6 +24,18 @@ _PARAMETERS = """
     dense_units : tuple of int, default=()
         Hidden ``Dense`` (ReLU) layers between the recurrent stack and the
         linear output layer.
+    target_lags : tuple of int, default=()
+        For windows with future-known covariates: also give every step the
+        target(s) this many steps before it, scaled as the model sees them
+        (zeros before the window's start and in its future), so that a
+        forecast step reads the same hour a day or a week before (``(24,
+        168)`` for hourly data) beside the recurrent state. Each lag is at
+        most the window's past steps; the window holds what they read.
+    lookahead : bool, default=False
+        For windows with future-known covariates: each forecast step also
+        reads a backward recurrent pass over the horizon's inputs, a
+        summary of what the known future holds after it (the weather later
+        that day), not only what came before it.
     normalize : {{"auto", "window", "global", "last"}} or None, \
             default="auto"
         Scaling built into the model:

@@ -6,7 +6,7 @@ Only Keras layers and ``keras.ops`` are used, so every Keras backend
 
 import keras
 
-from skrnn._covariate_model import covariate_inputs
+from skrnn._covariate_model import ReverseSteps, covariate_inputs
 from skrnn._random import SeedSequence
 
 
@@ -51,6 +51,8 @@ def build_model(
     preprocessing=None,
     postprocessing=None,
     layout=None,
+    target_lags=(),
+    lookahead=False,
     seed=None,
 ):
     """Build an uncompiled forecasting model.
@@ -96,7 +98,9 @@ def build_model(
         x = scaling.scale_inputs(windows)
         static, target_scaling, target_windows = None, scaling, windows
     else:
-        x, static, target_windows = covariate_inputs(windows, layout, scaling, seeds)
+        x, static, target_windows = covariate_inputs(
+            windows, layout, scaling, seeds, target_lags
+        )
         target_scaling = scaling.target
     if conv_filters is not None:
         x = keras.layers.Conv1D(
@@ -136,9 +140,23 @@ def build_model(
     if per_step:
         future = keras.layers.Cropping1D((layout.window, 0), name="future_states")
         inputs_ahead = keras.layers.Cropping1D((layout.window, 0), name="future_inputs")
-        x = keras.layers.Concatenate(name="with_inputs")(
-            [future(x), inputs_ahead(step_inputs)]
-        )
+        inputs_ahead = inputs_ahead(step_inputs)
+        parts = [future(x), inputs_ahead]
+        if lookahead:
+            # A backward pass over the horizon's inputs: each step also reads
+            # what the known future holds after it (a storm this afternoon).
+            backward = _recurrent_layer(
+                cell,
+                max(units[-1] // 2, 4),
+                return_sequences=True,
+                dropout=dropout,
+                recurrent_dropout=recurrent_dropout,
+                seeds=seeds,
+                go_backwards=True,
+                name="lookahead",
+            )(inputs_ahead)
+            parts.append(ReverseSteps(name="lookahead_in_order")(backward))
+        x = keras.layers.Concatenate(name="with_inputs")(parts)
     if static is not None:
         static = keras.layers.Dense(
             max(units[-1] // 2, 4),
