@@ -10,7 +10,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from skrnn import GRUForecaster, load, make_windows
-from skrnn._covariate_model import ShiftSteps
+from skrnn._covariate_model import ReverseSteps, ShiftSteps
 
 WINDOW, HORIZON, SEASON = 16, 4, 8
 
@@ -41,6 +41,12 @@ def windows():
     return X, y
 
 
+@pytest.fixture(scope="module")
+def fitted(windows):
+    X, y = windows
+    return _model(target_lags=(SEASON, 2 * SEASON), lookahead=True).fit(X, y)
+
+
 def _model(**params):
     return GRUForecaster(units=8, epochs=3, normalize="last", random_state=0, **params)
 
@@ -50,11 +56,14 @@ def test_shift_steps_reads_the_step_lag_before():
     shifted = keras.ops.convert_to_numpy(ShiftSteps(2)(values))
     assert_allclose(shifted[0, :2], 0.0)
     assert_allclose(shifted[0, 2:], values[0, :4])
+    # A backward layer's outputs, put back in time order.
+    reversed_ = keras.ops.convert_to_numpy(ReverseSteps()(values))
+    assert_allclose(reversed_[0], values[0, ::-1])
 
 
-def test_each_step_reads_the_scaled_target_a_lag_before(windows):
-    X, y = windows
-    model = _model(target_lags=(SEASON, 2 * SEASON), lookahead=True).fit(X, y)
+def test_each_step_reads_the_scaled_target_a_lag_before(windows, fitted):
+    X, _ = windows
+    model = fitted
     probe = keras.Model(
         model.model_.inputs,
         [
@@ -101,9 +110,11 @@ def test_the_lags_and_lookahead_learn_a_pattern_older_than_the_state(windows):
 
 
 @pytest.mark.parametrize("lookahead", [False, True])
-def test_only_lookahead_lets_a_step_read_the_inputs_after_it(windows, lookahead):
+def test_only_lookahead_lets_a_step_read_the_inputs_after_it(
+    windows, fitted, lookahead
+):
     X, y = windows
-    model = _model(lookahead=lookahead).fit(X, y)
+    model = fitted if lookahead else _model(target_lags=(SEASON,)).fit(X, y)
     window = np.array(X[-1:], dtype=float)
     later = window.copy()
     later[0, -1, 1] += 1.0  # the factor of the horizon's last step
@@ -116,15 +127,15 @@ def test_only_lookahead_lets_a_step_read_the_inputs_after_it(windows, lookahead)
     assert np.abs(changed[-1] - first[-1]) > 1e-6
 
 
-def test_forecast_save_load_and_pickle_keep_them(windows, tmp_path):
-    X, y = windows
-    model = _model(target_lags=(SEASON,), lookahead=True).fit(X, y)
+def test_forecast_save_load_and_pickle_keep_them(windows, fitted, tmp_path):
+    X, _ = windows
+    model = fitted
     expected = model.predict(X[-3:])
     path = tmp_path / "model.keras"
     model.save(path)
     assert_allclose(load(path).predict(X[-3:]), expected, rtol=1e-5)
     restored = pickle.loads(pickle.dumps(model))
-    assert restored.target_lags == (SEASON,) and restored.lookahead
+    assert restored.target_lags == (SEASON, 2 * SEASON) and restored.lookahead
     assert_allclose(restored.predict(X[-3:]), expected, rtol=1e-5)
     frame = _weekly_frame()
     history, ahead = frame.iloc[:-HORIZON], frame.iloc[-HORIZON:]
