@@ -24,7 +24,7 @@ from skrnn._normalize_choice import decision_sample, resolve_normalize
 from skrnn._random import int_seed
 from skrnn._scaling import NORMALIZE_MODES, window_scaling
 from skrnn._scikeras_compat import KerasRegressorBase
-from skrnn._target_layout import target_layout
+from skrnn._target_layout import fitted_target_features
 from skrnn._trainers import (
     compile_kwargs,
     compile_settings,
@@ -338,14 +338,9 @@ class BaseRecurrentForecaster(
             custom_layers=self.preprocessing is not None
             or self.postprocessing is not None,
         )
-        # Windows of a panel know their targets; others show them in time order.
-        known = getattr(data.X, "target_features", None)
-        if layout is not None:
-            self.target_features_ = np.array(layout.targets)
-        elif known is not None and len(known) == self._n_targets():
-            self.target_features_ = known
-        else:
-            self.target_features_ = target_layout(data.X, data.y, self.target_shape_)
+        self.target_features_ = fitted_target_features(
+            data.X, data.y, self.target_shape_, self._n_targets(), layout
+        )
         windows = y_sample = None
         if self.normalize_ in ("global", "last") or layout is not None:
             sample = data.scaling_sample()

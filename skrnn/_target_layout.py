@@ -175,3 +175,18 @@ def forecast_order(target_features, n_features, names=None):
         "a DataFrame (target=list(range(n_columns)) for an array), or predict "
         "on windows you build."
     )
+
+
+def fitted_target_features(X, y, target_shape, n_targets, layout=None):
+    """The features of the windows ``X`` that the targets ``y`` continue.
+
+    A covariate ``layout`` names them, and so do a panel's windows (their
+    ``target_features``); other windows show them in time order (see
+    :func:`target_layout`).
+    """
+    if layout is not None:
+        return np.array(layout.targets)
+    known = getattr(X, "target_features", None)
+    if known is not None and len(known) == n_targets:
+        return known
+    return target_layout(X, y, target_shape)
