@@ -49,6 +49,10 @@ Validation MAE (flights an hour): seasonal naive 2.94 (the day before) and
   ``target_lags=(24, 168), lookahead=True, loss="mae"``;
 - ``bounds=(0, None)`` (counts are never negative) clips the forecasts of
   the night hours: 2.04 to 1.99 on the Huber model's forecasts. Kept.
+- the kept settings together: 1.92 in 85 s, against gradient boosting's
+  1.90; on every origin instead of every other one: 2.03 in 135 s (not
+  kept). The mean of the network's and gradient boosting's forecasts
+  made 1.85.
 """
 
 import argparse
