@@ -268,6 +268,24 @@ def gbm_row(frame, calendar_columns, days, first_day, *, quick):
     return forecasts, fit_s, forecast_s, details
 
 
+MEAN_ROW = "mean of the LSTM with temperature and of gradient boosting"
+
+
+def mean_row(network, boosted, actual, common):
+    """The average of two rows' forecasts, fitted and forecast in their
+    summed times: what a user who runs both gets by averaging them."""
+    forecasts = (network[0] + boosted[0]) / 2
+    return {
+        "model": MEAN_ROW,
+        "kind": "mean",
+        **scores(actual, forecasts),
+        "fit_s": network[1] + boosted[1],
+        "forecast_s": network[2] + boosted[2],
+        "details": {},
+        **common,
+    }
+
+
 def measure(quick, *, validation=False, params=None):
     import keras
 
@@ -300,6 +318,7 @@ def measure(quick, *, validation=False, params=None):
     forecasts, fit_s, forecast_s, details = gbm_row(
         frame, calendar_columns, days, first_day, quick=quick
     )
+    boosted = forecasts, fit_s, forecast_s
     rows.append(
         {
             "model": GBM_ROW,
@@ -340,6 +359,9 @@ def measure(quick, *, validation=False, params=None):
                 **common,
             }
         )
+        if name == next(iter(INPUTS)):
+            network = forecasts, fit_s, forecast_s
+    rows.append(mean_row(network, boosted, actual, common))
     for row in rows:
         progress(
             f"{scored}: {row['model']}: MAE {row['mae_mw']:.0f} MW, MAPE "

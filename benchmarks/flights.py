@@ -91,6 +91,8 @@ GBM = {
 QUICK_GBM = {"max_iter": 20, "random_state": 0}
 GBM_ROW = "HistGradientBoostingRegressor, lags, weather, holidays and calendar"
 SKRNN_ROW = "LSTMForecaster, weather, holidays, calendar and airport"
+# What a user who runs both gets by averaging their forecasts.
+MEAN_ROW = "mean of the LSTM and of gradient boosting"
 
 
 def with_calendar(frame):
@@ -267,6 +269,14 @@ def measure(quick, *, validation=False, params=None):
         "skrnn",
         *skrnn_row(frame, future, days, first_day, quick=quick, params=settings),
         backend=keras.backend.backend(),
+    )
+    add(
+        MEAN_ROW,
+        "mean",
+        (network + gbm) / 2,
+        rows[-1]["fit_s"] + rows[-2]["fit_s"],
+        rows[-1]["forecast_s"] + rows[-2]["forecast_s"],
+        {},
     )
     return rows, network, gbm
 

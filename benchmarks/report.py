@@ -1109,7 +1109,9 @@ COVARIATES_TEXT = (
     "TensorFlow; the forecast time is the 73 days in one call. Settings "
     "were chosen with ``python -m benchmarks.covariates --validation``, "
     "which forecasts the last 58 days before the test period from the days "
-    "before them; the module's docstring lists what was tried."
+    "before them; the module's docstring lists what was tried. The last "
+    "row averages the forecasts of the model with temperature and of "
+    "gradient boosting (its times are the two rows' sums)."
 ).format(
     params=", ".join(f"{k}={v!r}" for k, v in _covariates.MODEL.items()),
     gbm=", ".join(f"{k}={v!r}" for k, v in _covariates.GBM.items()),
@@ -1145,7 +1147,7 @@ FLIGHTS_TEXT = (
     "``CalendarFeatures(country='US')``. Settings were chosen with ``python "
     "-m benchmarks.flights --validation`` (the last 20% of the training "
     "days), never on the test days; the module's docstring lists what was "
-    "tried."
+    "tried. The last row averages the skrnn and gradient-boosting forecasts."
 ).format(
     params=", ".join(f"{k}={v!r}" for k, v in _flights.MODEL.items()),
     gbm=", ".join(f"{k}={v!r}" for k, v in _flights.GBM.items()),
