@@ -175,6 +175,10 @@ def check_future_inputs(target_lags, lookahead, layout):
                 f"to the window's {window} past steps (to read a step inside "
                 f"the window), got {lag!r}."
             )
+    if len(set(target_lags)) < len(target_lags):
+        raise ValueError(
+            f"target_lags={target_lags!r} repeats a lag: give each lag once."
+        )
 
 
 @dataclasses.dataclass

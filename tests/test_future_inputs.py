@@ -152,6 +152,7 @@ def test_forecast_save_load_and_pickle_keep_them(windows, fitted, tmp_path):
         ({"target_lags": (WINDOW + 1,)}, "target_lags"),
         ({"target_lags": (0,)}, "target_lags"),
         ({"target_lags": ("24",)}, "target_lags"),
+        ({"target_lags": (2, 2)}, "repeats a lag"),
     ],
 )
 def test_bad_lags_are_named_before_any_fit(windows, params, match):
