@@ -28,17 +28,22 @@ def progress(message):
     print(f"  {message}", flush=True)
 
 
-def main(measure, description):
+def main(measure, description, validation_help=None):
     """Command line of a benchmark module: run ``measure`` and write its rows.
 
     ``measure(quick)`` returns a list of dicts (table rows); they are written
     as JSON to ``--out`` (or printed) for ``benchmarks.run`` to collect.
+    With ``validation_help``, a ``--validation`` flag (so described) is
+    passed on as ``measure(quick, validation=...)``.
     """
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--quick", action="store_true", help="few epochs, short runs")
     parser.add_argument("--out", help="write the rows here as JSON (default: print)")
+    if validation_help:
+        parser.add_argument("--validation", action="store_true", help=validation_help)
     args = parser.parse_args()
-    rows = measure(quick=args.quick)
+    options = {"validation": args.validation} if validation_help else {}
+    rows = measure(quick=args.quick, **options)
     if args.out:
         with open(args.out, "w") as file:
             json.dump(rows, file, indent=1)

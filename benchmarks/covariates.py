@@ -74,15 +74,12 @@ early stopping, in 6.5 s. Kept: 500 iterations at 0.05 without early
 stopping, so that every training day is fitted on.
 """
 
-import argparse
-import json
-import sys
 import time
 
 import numpy as np
 
 from benchmarks import _covariates_data as data
-from benchmarks._common import progress
+from benchmarks._common import main, progress
 
 STEPS = data.STEPS_PER_DAY
 WINDOW = 120  # two and a half days of half-hours
@@ -371,24 +368,7 @@ def measure(quick, *, validation=False, params=None):
     return rows
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="tiny model, 2 epochs")
-    parser.add_argument("--out", help="write the rows here as JSON (default: print)")
-    parser.add_argument(
-        "--validation",
-        action="store_true",
-        help="forecast the last 58 training days, not the test days",
-    )
-    args = parser.parse_args()
-    rows = measure(args.quick, validation=args.validation)
-    if args.out:
-        with open(args.out, "w") as file:
-            json.dump(rows, file, indent=1)
-    else:
-        json.dump(rows, sys.stdout, indent=1)
-        print()
-
+VALIDATION_HELP = "forecast the last 58 training days, not the test days"
 
 if __name__ == "__main__":
-    main()
+    main(measure, __doc__.splitlines()[0], validation_help=VALIDATION_HELP)

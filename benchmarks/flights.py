@@ -55,15 +55,12 @@ Validation MAE (flights an hour): seasonal naive 2.94 (the day before) and
   made 1.85.
 """
 
-import argparse
-import json
-import sys
 import time
 
 import numpy as np
 
 from benchmarks import _flights_data as data
-from benchmarks._common import progress
+from benchmarks._common import main, progress
 
 STEPS = data.STEPS_PER_DAY
 TARGET = "departures"
@@ -278,27 +275,10 @@ def measure(quick, *, validation=False, params=None):
         rows[-1]["forecast_s"] + rows[-2]["forecast_s"],
         {},
     )
-    return rows, network, gbm
+    return rows
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="tiny model, 2 epochs")
-    parser.add_argument("--out", help="write the rows here as JSON (default: print)")
-    parser.add_argument(
-        "--validation",
-        action="store_true",
-        help="forecast the last 20%% of the training days, not the test days",
-    )
-    args = parser.parse_args()
-    rows, _, _ = measure(args.quick, validation=args.validation)
-    if args.out:
-        with open(args.out, "w") as file:
-            json.dump(rows, file, indent=1)
-    else:
-        json.dump(rows, sys.stdout, indent=1)
-        print()
-
+VALIDATION_HELP = "forecast the last 20%% of the training days, not the test days"
 
 if __name__ == "__main__":
-    main()
+    main(measure, __doc__.splitlines()[0], validation_help=VALIDATION_HELP)
