@@ -100,7 +100,7 @@ def test_the_lags_and_lookahead_learn_a_pattern_older_than_the_state(windows):
         "lags": {"target_lags": (SEASON,), "lookahead": True},
     }.items():
         model = GRUForecaster(
-            units=8, epochs=20, learning_rate=0.01, normalize="last",
+            units=8, epochs=10, learning_rate=0.01, normalize="last",
             random_state=0, **params,
         ).fit(X[:split], y[:split])  # fmt: skip
         errors[name] = np.abs(model.predict(X[split:]) - y[split:]).mean()
