@@ -53,6 +53,9 @@ Validation MAE (flights an hour): seasonal naive 2.94 (the day before) and
   1.90; on every origin instead of every other one: 2.03 in 135 s (not
   kept). The mean of the network's and gradient boosting's forecasts
   made 1.85.
+- then, with those settings: ``units=64``: 1.94; ``dropout=0.1``: 1.96;
+  window 336 (two weeks) with ``target_lags=(24, 168, 336)``: 1.87 in
+  133 s, ahead of gradient boosting's 1.90. Kept.
 """
 
 import time
@@ -64,13 +67,13 @@ from benchmarks._common import main, progress
 
 STEPS = data.STEPS_PER_DAY
 TARGET = "departures"
-WINDOW = 168  # a week of hours: the same hour a week before is in the window
+WINDOW = 336  # two weeks of hours: the same hour two weeks before is in it
 STRIDE = 2  # train on every other origin
 MODEL = {
     "units": 32,
     "epochs": 60,
     "patience": 8,
-    "target_lags": (24, 168),  # the same hour a day and a week before
+    "target_lags": (24, 168, 336),  # the same hour 1, 7 and 14 days before
     "lookahead": True,
     "loss": "mae",
     "bounds": (0, None),
