@@ -64,6 +64,7 @@ import numpy as np
 
 from benchmarks import _flights_data as data
 from benchmarks._common import main, progress
+from benchmarks.covariates import GBM, QUICK_GBM  # one baseline for both tasks
 
 STEPS = data.STEPS_PER_DAY
 TARGET = "departures"
@@ -82,13 +83,6 @@ MODEL = {
 QUICK_MODEL = {**MODEL, "units": 8, "epochs": 2}
 QUICK_DAYS = 7  # forecast days of a --quick run, and 70 training days
 CALENDAR = ("hour", "day_of_week")
-GBM = {
-    "max_iter": 500,
-    "learning_rate": 0.05,
-    "early_stopping": False,
-    "random_state": 0,
-}
-QUICK_GBM = {"max_iter": 20, "random_state": 0}
 GBM_ROW = "HistGradientBoostingRegressor, lags, weather, holidays and calendar"
 SKRNN_ROW = "LSTMForecaster, weather, holidays, calendar and airport"
 # What a user who runs both gets by averaging their forecasts.
